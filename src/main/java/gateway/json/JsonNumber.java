@@ -1,0 +1,50 @@
+package gateway.json;
+
+import java.math.BigDecimal;
+import java.util.Objects;
+
+/**
+ * A JSON number, kept as the exact text it was written with, so that a 20-digit id
+ * or a long decimal passes through the gateway unrounded. Conversions happen only
+ * when the gateway needs a number's value.
+ */
+public record JsonNumber(String text) implements JsonValue {
+    public JsonNumber {
+        Objects.requireNonNull(text, "text");
+    }
+
+    public static JsonNumber of(long value) {
+        return new JsonNumber(Long.toString(value));
+    }
+
+    public static JsonNumber of(double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("JSON has no " + value);
+        }
+        return new JsonNumber(value == Math.rint(value) && Math.abs(value) < 1e15
+                ? Long.toString((long) value) : Double.toString(value));
+    }
+
+    public BigDecimal decimalValue() {
+        return new BigDecimal(text);
+    }
+
+    public double doubleValue() {
+        return Double.parseDouble(text);
+    }
+
+    /** True when the number is a whole number that fits a {@code long} ({@code 3}, {@code 3.0}, {@code 3e2}). */
+    public boolean isLong() {
+        try {
+            decimalValue().longValueExact();
+            return true;
+        } catch (ArithmeticException e) {
+            return false;
+        }
+    }
+
+    /** The value as a {@code long}; call {@link #isLong()} first. */
+    public long longValue() {
+        return decimalValue().longValueExact();
+    }
+}
