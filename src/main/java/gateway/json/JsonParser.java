@@ -146,7 +146,7 @@ final class JsonParser {
             case 't' -> '\t';
             case 'u' -> parseHexEscape();
             default -> {
-                pos--;
+                pos -= 2; // point at the backslash
                 throw failure("invalid escape '\\" + c + "' in a string");
             }
         };

@@ -72,7 +72,7 @@ class JsonTest {
         "`[1.]`                      | expected a digit after the decimal point but found ']' at line 1, column 4",
         "`\"abc`                     | expected '\"' to close the string but the input ended at line 1, column 5",
         "`\"\\x\"`                   | invalid escape '\\x' in a string at line 1, column 2",
-        "`\"\\u12g4\"`               | expected 4 hex digits after '\\u' but found 'g' at line 1, column 5",
+        "`\"\\u12g4\"`               | expected 4 hex digits after '\\u' but found 'g' at line 1, column 6",
         "`{}\n  x`                   | unexpected 'x' after the JSON value at line 2, column 3",
         "`tru`                       | expected 'true' but found 't' at line 1, column 1",
         "`\"a\tb\"`                  | unescaped control character U+0009 in a string at line 1, column 3",
