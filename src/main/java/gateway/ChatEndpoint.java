@@ -1,0 +1,49 @@
+package gateway;
+
+import gateway.chat.ChatRequest;
+import gateway.chat.Usage;
+import gateway.http.ApiError;
+import gateway.http.Exchange;
+import gateway.json.Json;
+import gateway.json.JsonException;
+import gateway.json.JsonObject;
+import gateway.json.JsonValue;
+import gateway.worker.Worker;
+import java.io.IOException;
+
+/** {@code POST /v1/chat/completions}: read, check, hand to the worker, answer. */
+final class ChatEndpoint {
+    private final Worker worker;
+    private final Settings settings;
+
+    ChatEndpoint(Worker worker, Settings settings) {
+        this.worker = worker;
+        this.settings = settings;
+    }
+
+    void handle(Exchange exchange) throws IOException {
+        JsonValue body = parse(exchange.readBody(settings.maxBodyBytes()));
+        ChatRequest request = ChatRequest.from(body, exchange.requestId(), settings.defaultModel());
+        exchange.model(request.model());
+        exchange.stream(request.stream());
+        if (request.stream()) {
+            var relay = new StreamRelay(exchange, request);
+            worker.stream(request, relay::send);
+            relay.finish();
+        } else {
+            JsonObject completion = worker.complete(request);
+            completion.string("model").ifPresent(exchange::model); // the model that answered
+            completion.object("usage").flatMap(Usage::from)
+                    .ifPresent(usage -> exchange.usage(usage.promptTokens(), usage.completionTokens(), false));
+            exchange.respond(200, completion);
+        }
+    }
+
+    private static JsonValue parse(byte[] body) {
+        try {
+            return Json.parse(body);
+        } catch (JsonException e) {
+            throw ApiError.invalidRequest("invalid_json", null, "The request body is not valid JSON: " + e.getMessage() + ".");
+        }
+    }
+}

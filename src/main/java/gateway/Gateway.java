@@ -1,0 +1,140 @@
+package gateway;
+
+import com.sun.net.httpserver.HttpServer;
+import gateway.http.Exchange;
+import gateway.http.Router;
+import gateway.json.JsonObject;
+import gateway.observe.Log;
+import gateway.observe.Metrics;
+import gateway.worker.BackendWorker;
+import gateway.worker.EchoWorker;
+import gateway.worker.Worker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The gateway: an HTTP server whose routes all fit on one screen. Start one, use its
+ * {@link #uri()}, close it:
+ *
+ * <pre>{@code
+ * try (var gateway = Gateway.start(Settings.defaults().withPort(0))) {
+ *     URI base = gateway.uri();   // http://127.0.0.1:PORT
+ * }
+ * }</pre>
+ *
+ * A request's path through it:
+ * <pre>
+ * client ─▶ HttpServer (one virtual thread per request)
+ *           └─ Router       request id; exact path and method → 404 / 405;
+ *              │            catches everything → OpenAI-shaped error; log + metrics at the end
+ *              └─ ChatEndpoint  read body (MAX_BODY_BYTES → 413), parse → 400, check → 400
+ *                 └─ Worker     echo locally, or call the backend → 502 / 504
+ *                    └─ answer  JSON, or SSE frames flushed one by one, then [DONE]
+ * </pre>
+ */
+public final class Gateway implements AutoCloseable {
+    static {
+        // Small SSE frames must leave at once: without TCP_NODELAY, Nagle's algorithm can
+        // hold a frame back until the client acknowledges the previous one.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    /** Connections waiting to be accepted; the JDK's default of 50 is low for a busy gateway. */
+    private static final int BACKLOG = 1024;
+
+    private final Settings settings;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Worker worker;
+    private final Metrics metrics = new Metrics();
+
+    private Gateway(Settings settings, Log log) throws IOException {
+        this.settings = settings;
+        this.worker = settings.echoMode()
+                ? new EchoWorker(settings.echoTokenDelay(), settings.defaultModel())
+                : new BackendWorker(settings.backendUrl(), settings.backendApiKey(), settings.backendTimeout(),
+                        settings.backendConnectTimeout(), settings.defaultModel(), settings.modelsCacheTime());
+        var chat = new ChatEndpoint(worker, settings);
+
+        Router router = new Router(metrics, log)
+                .route("POST", "/v1/chat/completions", chat::handle)
+                .route("GET", "/v1/models", exchange -> exchange.respond(200, worker.models()))
+                .route("GET", "/healthz", Gateway::live)
+                .route("GET", "/health", Gateway::live)
+                .route("GET", "/readyz", this::ready)
+                .route("GET", "/metrics", exchange -> exchange.respond(200, metrics.toJson()));
+
+        this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), BACKLOG);
+        this.executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        server.createContext("/", router);
+        server.start();
+    }
+
+    /**
+     * Starts a gateway logging to standard output.
+     *
+     * @throws UncheckedIOException when it cannot listen on {@code HOST:PORT}
+     */
+    public static Gateway start(Settings settings) {
+        return start(settings, Log.toStandardOutput());
+    }
+
+    /** Starts a gateway writing its log lines to {@code log}. */
+    public static Gateway start(Settings settings, Log log) {
+        try {
+            return new Gateway(settings, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The address clients use, such as {@code http://127.0.0.1:8080}. */
+    public URI uri() {
+        String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    /** The port listened on: the one chosen by the system when {@code PORT} was 0. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Where replies come from: {@code echo} or the backend's chat URL. */
+    public String mode() {
+        return worker.describe();
+    }
+
+    /** Stops accepting, lets requests in flight finish for up to SHUTDOWN_GRACE_SECONDS, then stops. */
+    @Override
+    public void close() {
+        server.stop((int) settings.shutdownGrace().toSeconds());
+        executor.shutdownNow();
+        if (worker instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // closing the HTTP client only releases connections; nothing to report
+            }
+        }
+    }
+
+    private static void live(Exchange exchange) throws IOException {
+        exchange.respond(200, JsonObject.builder().put("status", "ok").build());
+    }
+
+    private void ready(Exchange exchange) throws IOException {
+        var reason = worker.notReadyReason();
+        exchange.respond(reason.isPresent() ? 503 : 200, JsonObject.builder()
+                .put("status", reason.isPresent() ? "unavailable" : "ready")
+                .put("mode", settings.echoMode() ? "echo" : "backend")
+                .put("reason", reason.orElse(null))
+                .build());
+    }
+}

@@ -1,0 +1,114 @@
+package gateway;
+
+import gateway.mock.MockBackend;
+import gateway.mock.MockOptions;
+import gateway.observe.Log;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code java -jar gateway.jar}: loads the settings, starts the gateway and stops it
+ * cleanly on SIGTERM or Ctrl-C. {@code java -jar gateway.jar mock} starts the mock
+ * backend instead.
+ */
+public final class Main {
+    private static final String USAGE = """
+            usage: java -jar gateway.jar [--env-file PATH]
+                   java -jar gateway.jar mock [--host HOST] [--port N] [--reply TEXT] [--token-delay-ms N]
+
+            The gateway reads gateway.env from the working directory (or the file named by
+            --env-file); environment variables override it. With no BACKEND_URL it echoes.
+            The mock backend listens on --port, else $PORT, else 8081.""";
+
+    /** Exit status for a bad setting or argument: the gateway never started. */
+    private static final int BAD_CONFIGURATION = 2;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            if (args.length > 0 && args[0].equals("mock")) {
+                startMock(options(args, 1));
+            } else {
+                startGateway(options(args, 0));
+            }
+        } catch (SettingsException e) {
+            System.err.println("gateway: " + e.getMessage());
+            System.exit(BAD_CONFIGURATION);
+        } catch (UncheckedIOException e) {
+            System.err.println("gateway: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void startGateway(Map<String, String> options) {
+        checkKnown(options, "--env-file");
+        boolean named = options.containsKey("--env-file");
+        Path envFile = Path.of(options.getOrDefault("--env-file", "gateway.env"));
+        Settings settings = Settings.load(envFile, named, System.getenv());
+
+        Log log = Log.toStandardOutput();
+        Gateway gateway = Gateway.start(settings, log);
+        // Runs on SIGTERM and Ctrl-C: stop accepting, let requests in flight finish.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("gateway_stopping", "grace_seconds", settings.shutdownGrace().toSeconds());
+            gateway.close();
+            log.info("gateway_stopped");
+        }));
+        log.info("gateway_started", "url", gateway.uri().toString(), "mode", gateway.mode(),
+                "env_file", named || envFile.toFile().exists() ? envFile.toString() : null,
+                "java", Runtime.version().toString());
+        if (Runtime.version().feature() < 24) {
+            log.warn("old_jdk", "message", "Running on JDK " + Runtime.version().feature()
+                    + ": virtual threads pin on the HTTP server's locks before JDK 24; use JDK 24+ under load.");
+        }
+        // The server's dispatcher thread keeps the JVM running after main returns.
+    }
+
+    private static void startMock(Map<String, String> options) {
+        checkKnown(options, "--host", "--port", "--reply", "--token-delay-ms");
+        String port = options.getOrDefault("--port", System.getenv().getOrDefault("PORT", "8081"));
+        var mockOptions = MockOptions.defaults()
+                .withReply(options.getOrDefault("--reply", "Mock"))
+                .withTokenDelay(Duration.ofMillis(number("--token-delay-ms", options.getOrDefault("--token-delay-ms", "0"))));
+        MockBackend mock = MockBackend.start(options.getOrDefault("--host", "127.0.0.1"), number("--port", port), mockOptions);
+        Runtime.getRuntime().addShutdownHook(new Thread(mock::close));
+        Log.toStandardOutput().info("mock_backend_started", "url", mock.uri().toString());
+    }
+
+    /** {@code --name value} pairs from {@code args[from..]}. */
+    private static Map<String, String> options(String[] args, int from) {
+        var options = new HashMap<String, String>();
+        for (int i = from; i < args.length; i++) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                System.out.println(USAGE);
+                System.exit(0);
+            }
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new SettingsException("unexpected argument '" + args[i] + "'\n" + USAGE);
+            }
+            options.put(args[i], args[++i]);
+        }
+        return options;
+    }
+
+    private static void checkKnown(Map<String, String> options, String... known) {
+        for (String name : options.keySet()) {
+            if (!java.util.List.of(known).contains(name)) {
+                throw new SettingsException("unknown option " + name + "\n" + USAGE);
+            }
+        }
+    }
+
+    private static int number(String name, String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new SettingsException(name + "=" + value + ": expected an integer");
+        }
+    }
+}

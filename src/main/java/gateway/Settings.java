@@ -1,0 +1,188 @@
+package gateway;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SequencedMap;
+
+/**
+ * Every option of the gateway, read once at start: built-in defaults, then the
+ * {@code .env} file ({@code gateway.env}), then real environment variables, which win.
+ * {@code gateway.env} at the project's top level documents each key.
+ *
+ * @param host                  the address to listen on ({@code HOST})
+ * @param port                  the port to listen on; 0 picks a free one ({@code PORT})
+ * @param backendUrl            the backend's base address without {@code /v1}, or
+ *                              {@code null} for echo mode ({@code BACKEND_URL})
+ * @param backendApiKey         sent to the backend as a bearer token; empty for none
+ * @param backendTimeout        how long to wait for the backend's response headers
+ * @param backendConnectTimeout how long to wait for a connection to the backend
+ * @param defaultModel          the model used when a request names none; may be empty
+ * @param echoTokenDelay        the pause between words of a streamed echo reply
+ * @param maxBodyBytes          the largest request body accepted
+ * @param modelsCacheTime       how long the backend's model list is reused
+ * @param shutdownGrace         how long requests in flight may finish at shutdown
+ */
+public record Settings(
+        String host,
+        int port,
+        URI backendUrl,
+        String backendApiKey,
+        Duration backendTimeout,
+        Duration backendConnectTimeout,
+        String defaultModel,
+        Duration echoTokenDelay,
+        int maxBodyBytes,
+        Duration modelsCacheTime,
+        Duration shutdownGrace) {
+
+    /** Every key with its default, in the order {@code gateway.env} documents them. */
+    static final SequencedMap<String, String> DEFAULTS = defaultValues();
+
+    private static SequencedMap<String, String> defaultValues() {
+        var defaults = new LinkedHashMap<String, String>();
+        defaults.put("HOST", "127.0.0.1");
+        defaults.put("PORT", "8080");
+        defaults.put("BACKEND_URL", "");
+        defaults.put("BACKEND_API_KEY", "");
+        defaults.put("BACKEND_TIMEOUT_SECONDS", "60");
+        defaults.put("BACKEND_CONNECT_TIMEOUT_SECONDS", "10");
+        defaults.put("DEFAULT_MODEL", "");
+        defaults.put("ECHO_TOKEN_DELAY_MS", "20");
+        // 4 MiB: a long prompt is a few hundred KiB; room is left for base64 images.
+        defaults.put("MAX_BODY_BYTES", "4194304");
+        defaults.put("MODELS_CACHE_SECONDS", "30");
+        defaults.put("SHUTDOWN_GRACE_SECONDS", "10");
+        return defaults;
+    }
+
+    /** The built-in defaults: an echo gateway on 127.0.0.1:8080. */
+    public static Settings defaults() {
+        return from(Map.of());
+    }
+
+    /**
+     * Settings from {@code KEY -> value} pairs over the defaults, parsed and checked as
+     * the {@code .env} file would be.
+     *
+     * @throws SettingsException for an unknown key or a value that cannot be used
+     */
+    public static Settings from(Map<String, String> values) {
+        var merged = new HashMap<>(DEFAULTS);
+        values.forEach((key, value) -> {
+            if (!DEFAULTS.containsKey(key)) {
+                throw new SettingsException("unknown setting " + key + " (known: " + String.join(", ", DEFAULTS.keySet()) + ")");
+            }
+            merged.put(key, value);
+        });
+        var v = new Values(merged);
+        return new Settings(
+                v.nonEmpty("HOST"),
+                v.integer("PORT", 0, 65_535),
+                v.backendUrl("BACKEND_URL"),
+                v.raw("BACKEND_API_KEY"),
+                Duration.ofSeconds(v.integer("BACKEND_TIMEOUT_SECONDS", 1, 86_400)),
+                Duration.ofSeconds(v.integer("BACKEND_CONNECT_TIMEOUT_SECONDS", 1, 3_600)),
+                v.raw("DEFAULT_MODEL").strip(),
+                Duration.ofMillis(v.integer("ECHO_TOKEN_DELAY_MS", 0, 60_000)),
+                v.integer("MAX_BODY_BYTES", 1, 1 << 30),
+                Duration.ofSeconds(v.integer("MODELS_CACHE_SECONDS", 0, 86_400)),
+                Duration.ofSeconds(v.integer("SHUTDOWN_GRACE_SECONDS", 0, 3_600)));
+    }
+
+    /**
+     * Loads the settings as the jar does at start: defaults, then {@code envFile} if it
+     * exists, then the known keys found in {@code environment}.
+     *
+     * @param envFile     the {@code .env} file to read
+     * @param required    true when the user named the file, so a missing file is an error
+     * @param environment the process environment ({@code System.getenv()})
+     */
+    public static Settings load(Path envFile, boolean required, Map<String, String> environment) {
+        var values = new HashMap<String, String>();
+        if (Files.exists(envFile)) {
+            EnvFile.read(envFile).forEach((key, value) -> {
+                if (!DEFAULTS.containsKey(key)) {
+                    throw new SettingsException(envFile + ": unknown key " + key);
+                }
+                values.put(key, value);
+            });
+        } else if (required) {
+            throw new SettingsException("env file not found: " + envFile);
+        }
+        for (String key : DEFAULTS.keySet()) {
+            if (environment.containsKey(key)) {
+                values.put(key, environment.get(key));
+            }
+        }
+        return from(values);
+    }
+
+    /** True when no backend is set and the gateway answers by itself. */
+    public boolean echoMode() {
+        return backendUrl == null;
+    }
+
+    /** A copy listening on {@code port} (0 picks a free one), for tests and embedding. */
+    public Settings withPort(int port) {
+        return new Settings(host, port, backendUrl, backendApiKey, backendTimeout, backendConnectTimeout,
+                defaultModel, echoTokenDelay, maxBodyBytes, modelsCacheTime, shutdownGrace);
+    }
+
+    /** Typed reads of raw values; each failure names the key, the value and what was expected. */
+    private record Values(Map<String, String> raw) {
+        String raw(String key) {
+            return raw.get(key);
+        }
+
+        String nonEmpty(String key) {
+            String value = raw.get(key).strip();
+            if (value.isEmpty()) {
+                throw invalid(key, "expected a value");
+            }
+            return value;
+        }
+
+        int integer(String key, int min, int max) {
+            try {
+                int value = Integer.parseInt(raw.get(key).strip());
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below, with the range
+            }
+            throw invalid(key, "expected an integer " + min + ".." + max);
+        }
+
+        /** An http(s) base address; a trailing {@code /} or {@code /v1} is dropped. */
+        URI backendUrl(String key) {
+            String value = raw.get(key).strip();
+            if (value.isEmpty()) {
+                return null;
+            }
+            String expected = "expected an http:// or https:// URL such as http://127.0.0.1:8081 or https://api.openai.com/v1";
+            try {
+                URI uri = new URI(value);
+                boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+                if (!http || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                    throw invalid(key, expected);
+                }
+                String base = value.replaceAll("/+$", "");
+                base = base.endsWith("/v1") ? base.substring(0, base.length() - 3) : base;
+                return new URI(base);
+            } catch (URISyntaxException e) {
+                throw invalid(key, expected);
+            }
+        }
+
+        private SettingsException invalid(String key, String expected) {
+            return new SettingsException(key + "=" + raw.get(key) + ": " + expected);
+        }
+    }
+}

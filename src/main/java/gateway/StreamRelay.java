@@ -1,0 +1,93 @@
+package gateway;
+
+import gateway.chat.ChatRequest;
+import gateway.chat.Completions;
+import gateway.chat.Usage;
+import gateway.http.EventStream;
+import gateway.http.Exchange;
+import gateway.json.JsonArray;
+import gateway.json.JsonObject;
+import gateway.json.JsonValue;
+import java.io.IOException;
+import java.time.Instant;
+
+/**
+ * Passes a worker's chunks to the client as Server-Sent Events, one flushed frame each,
+ * and keeps the books on usage. The event stream opens on the first chunk, so a worker
+ * that fails before it still gets a plain JSON error with the right status.
+ *
+ * <p>Usage reaches the client as OpenAI sends it, and only when asked for
+ * ({@code stream_options.include_usage}): one last chunk with {@code "choices": []}
+ * before {@code [DONE]}, even from a backend that puts usage inside its last content
+ * chunk (llama.cpp) or sends {@code "choices": null} (vLLM). A backend that reports no
+ * usage gets an estimate: one token per content chunk, one per four prompt characters.
+ */
+final class StreamRelay {
+    private final Exchange exchange;
+    private final ChatRequest request;
+    private EventStream events;
+    private JsonObject lastChunk;
+    private Usage usage;
+    private long contentChunks;
+
+    StreamRelay(Exchange exchange, ChatRequest request) {
+        this.exchange = exchange;
+        this.request = request;
+    }
+
+    void send(JsonObject chunk) throws IOException {
+        lastChunk = chunk;
+        if (chunk.object("usage").flatMap(Usage::from).orElse(null) instanceof Usage reported) {
+            usage = reported;
+            chunk = chunk.toBuilder().remove("usage").build();
+        }
+        if (!(chunk.get("choices") instanceof JsonArray choices) || choices.size() == 0) {
+            return; // a usage-only chunk: its usage is sent at the end, if asked for
+        }
+        if (hasContent(choices)) {
+            contentChunks++;
+        }
+        open().send(chunk);
+    }
+
+    /** Ends a complete stream: the usage chunk if asked for, then {@code [DONE]}. */
+    void finish() throws IOException {
+        if (lastChunk != null) {
+            lastChunk.string("model").ifPresent(exchange::model); // the model that answered
+        }
+        Usage counted = usage != null ? usage : estimate();
+        exchange.usage(counted.promptTokens(), counted.completionTokens(), counted.estimated());
+        if (request.includeUsage()) {
+            String model = lastChunk == null ? request.model() : lastChunk.string("model").orElse(request.model());
+            long created = lastChunk == null ? Instant.now().getEpochSecond()
+                    : lastChunk.longValue("created").orElse(Instant.now().getEpochSecond());
+            open().send(Completions.usageChunk(request.id(), created, model, counted));
+        }
+        open().sendDone();
+    }
+
+    private EventStream open() throws IOException {
+        if (events == null) {
+            events = exchange.openEventStream();
+        }
+        return events;
+    }
+
+    private static boolean hasContent(JsonArray choices) {
+        for (JsonValue choice : choices.values()) {
+            if (choice instanceof JsonObject c && c.object("delta").flatMap(d -> d.string("content"))
+                    .filter(text -> !text.isEmpty()).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Usage estimate() {
+        long characters = 0;
+        for (JsonValue message : request.messages().values()) {
+            characters += ChatRequest.textOf(((JsonObject) message).get("content")).length();
+        }
+        return new Usage((characters + 3) / 4, contentChunks, true);
+    }
+}

@@ -1,0 +1,68 @@
+package gateway.http;
+
+import gateway.json.JsonValue;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A Server-Sent Events response (text/event-stream): one {@code data:} frame per event,
+ * each flushed at once so no byte waits in a buffer, ending with {@code data: [DONE]}
+ * as OpenAI's streams do.
+ *
+ * <p>An {@link IOException} from {@link #send} means the client has gone away.
+ */
+public final class EventStream {
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final OutputStream out;
+    private final Runnable onFirstFrame;
+    private boolean sentFrame;
+    private boolean done;
+
+    EventStream(OutputStream out, Runnable onFirstFrame) {
+        this.out = out;
+        this.onFirstFrame = onFirstFrame;
+    }
+
+    /** Sends one event. Compact JSON holds no raw line breaks, so one {@code data:} line carries it. */
+    public void send(JsonValue data) throws IOException {
+        write(("data: " + data.toJson() + "\n\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Ends the stream the way OpenAI clients expect. */
+    public void sendDone() throws IOException {
+        write(DONE);
+        done = true;
+    }
+
+    /**
+     * Ends a stream that failed after it started: the error in OpenAI's shape as a last
+     * event, then {@code [DONE]}, so the client sees a failure, not a short success.
+     */
+    void sendError(ApiError error) {
+        if (done) {
+            return;
+        }
+        try {
+            send(error.toJson());
+            sendDone();
+        } catch (IOException clientGone) {
+            // nobody is left to tell
+        }
+    }
+
+    public boolean isDone() {
+        return done;
+    }
+
+    private void write(byte[] frame) throws IOException {
+        out.write(frame);
+        // The JDK server buffers chunked output: flush, or the frame waits for more.
+        out.flush();
+        if (!sentFrame) {
+            sentFrame = true;
+            onFirstFrame.run();
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package gateway.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import gateway.json.JsonValue;
+import gateway.observe.RequestSummary;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One request as the gateway sees it: the JDK's {@link HttpExchange} behind a small
+ * surface (its id, a bounded body, JSON or event-stream answers), plus the facts the
+ * log line and the metrics need once it has ended.
+ */
+public final class Exchange {
+    /** Longest client-sent request id kept; longer ones are replaced, not truncated. */
+    static final int MAX_REQUEST_ID_LENGTH = 128;
+
+    private final HttpExchange http;
+    private final String requestId;
+    private final Instant arrival = Instant.now();
+    private final long startNanos = System.nanoTime();
+    private String route = "unmatched";
+    private int status;
+    private EventStream eventStream;
+    private long firstFrameNanos = -1;
+    private String model;
+    private boolean stream;
+    private long promptTokens = -1;
+    private long completionTokens = -1;
+    private boolean tokensEstimated;
+    private ApiError error;
+    private boolean clientCancelled;
+
+    Exchange(HttpExchange http) {
+        this.http = http;
+        this.requestId = requestIdOf(http);
+        // On every answer, errors and streams included.
+        http.getResponseHeaders().set("X-Request-ID", requestId);
+    }
+
+    /**
+     * The client's {@code X-Request-ID} (or {@code Request-Id}) when it is a sane token,
+     * else a new UUID. Only visible ASCII is kept, so an id can never inject a header.
+     */
+    static String requestIdOf(HttpExchange http) {
+        for (String header : new String[] {"X-Request-ID", "Request-Id"}) {
+            String id = http.getRequestHeaders().getFirst(header);
+            if (id != null && isSaneId(id.strip())) {
+                return id.strip();
+            }
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    private static boolean isSaneId(String id) {
+        return !id.isEmpty() && id.length() <= MAX_REQUEST_ID_LENGTH && id.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public String method() {
+        return http.getRequestMethod();
+    }
+
+    public String path() {
+        return http.getRequestURI().getPath();
+    }
+
+    /** The first value of a request header, or {@code null}. */
+    public String header(String name) {
+        return http.getRequestHeaders().getFirst(name);
+    }
+
+    /**
+     * Reads the whole body, refusing more than {@code maxBytes}: from {@code Content-Length}
+     * before reading, and otherwise (chunked bodies) as soon as the limit is crossed.
+     */
+    public byte[] readBody(int maxBytes) throws IOException {
+        String declared = header("Content-Length");
+        if (declared != null && declared.strip().length() > 0) {
+            try {
+                if (Long.parseLong(declared.strip()) > maxBytes) {
+                    throw ApiError.requestTooLarge(maxBytes);
+                }
+            } catch (NumberFormatException e) {
+                // the JDK server has already rejected malformed lengths; nothing to add
+            }
+        }
+        try (InputStream in = http.getRequestBody()) {
+            byte[] body = in.readNBytes(maxBytes);
+            if (body.length == maxBytes && in.read() != -1) {
+                throw ApiError.requestTooLarge(maxBytes);
+            }
+            return body;
+        }
+    }
+
+    /** Answers with a JSON body. */
+    public void respond(int status, JsonValue body) throws IOException {
+        byte[] bytes = body.toJson().getBytes(StandardCharsets.UTF_8);
+        http.getResponseHeaders().set("Content-Type", "application/json");
+        sendHeaders(status, bytes.length);
+        http.getResponseBody().write(bytes);
+    }
+
+    /**
+     * Starts a 200 event-stream answer. After this, failures can only be reported
+     * inside the stream.
+     */
+    public EventStream openEventStream() throws IOException {
+        var headers = http.getResponseHeaders();
+        headers.set("Content-Type", "text/event-stream; charset=utf-8");
+        headers.set("Cache-Control", "no-cache");
+        // Tells nginx and similar proxies in front of us not to buffer the stream.
+        headers.set("X-Accel-Buffering", "no");
+        sendHeaders(200, 0); // 0: chunked, length unknown
+        eventStream = new EventStream(http.getResponseBody(), () -> firstFrameNanos = System.nanoTime() - startNanos);
+        return eventStream;
+    }
+
+    /**
+     * Reports a failure: as a JSON error when nothing was sent yet, as a last event
+     * when a stream is open. After a plain answer has started there is nothing to do
+     * but end it.
+     */
+    void fail(ApiError failure) throws IOException {
+        error = failure;
+        if (eventStream != null) {
+            eventStream.sendError(failure);
+        } else if (status == 0) {
+            failure.headers().forEach(http.getResponseHeaders()::set);
+            respond(failure.status(), failure.toJson());
+        }
+    }
+
+    /** Notes that the client went away before the answer was complete. */
+    void cancelledByClient() {
+        clientCancelled = true;
+    }
+
+    private void sendHeaders(int status, long length) throws IOException {
+        if (this.status != 0) {
+            throw new IllegalStateException("response already started with status " + this.status);
+        }
+        this.status = status;
+        http.sendResponseHeaders(status, length);
+    }
+
+    void route(String route) {
+        this.route = route;
+    }
+
+    /** Records the model a chat request asked for. */
+    public void model(String model) {
+        this.model = model;
+    }
+
+    /** Records whether the request asked for a stream. */
+    public void stream(boolean stream) {
+        this.stream = stream;
+    }
+
+    /** Records token usage, exact or estimated. */
+    public void usage(long promptTokens, long completionTokens, boolean estimated) {
+        this.promptTokens = promptTokens;
+        this.completionTokens = completionTokens;
+        this.tokensEstimated = estimated;
+    }
+
+    /** The facts of this exchange, taken once its last byte is written. */
+    RequestSummary summary() {
+        return new RequestSummary(arrival, requestId, method(), path(), route, status,
+                System.nanoTime() - startNanos, firstFrameNanos, model, stream, promptTokens, completionTokens,
+                tokensEstimated, http.getRemoteAddress().getAddress().getHostAddress(), outcome(),
+                error == null ? null : error.code());
+    }
+
+    private String outcome() {
+        if (clientCancelled) {
+            return "client_cancelled";
+        } else if (error == null) {
+            return "ok";
+        } else if (error.status() == 500) {
+            return "internal_error";
+        } else if (error.type().equals("api_error")) {
+            return "backend_error";
+        }
+        return "invalid_request";
+    }
+}

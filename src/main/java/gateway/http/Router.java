@@ -1,0 +1,88 @@
+package gateway.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import gateway.observe.Log;
+import gateway.observe.Metrics;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Sends each request to the handler of its exact path and method, and guards the
+ * exchange: whatever happens, the client gets a proper answer (a JSON error in OpenAI's
+ * shape at worst, never a reset connection), and the request is logged and measured
+ * once its last byte is written.
+ */
+public final class Router implements HttpHandler {
+
+    /**
+     * Answers one request. Throw an {@link ApiError} to answer with that error; an
+     * {@link IOException} means the client's connection failed (it went away).
+     */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(Exchange exchange) throws IOException;
+    }
+
+    private final Map<String, Map<String, Handler>> routes = new LinkedHashMap<>();
+    private final Metrics metrics;
+    private final Log log;
+
+    public Router(Metrics metrics, Log log) {
+        this.metrics = metrics;
+        this.log = log;
+    }
+
+    public Router route(String method, String path, Handler handler) {
+        routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, handler);
+        return this;
+    }
+
+    @Override
+    public void handle(HttpExchange http) {
+        try (http) {
+            var exchange = new Exchange(http);
+            metrics.requestStarted();
+            try {
+                serve(exchange);
+            } finally {
+                metrics.requestEnded();
+                var summary = exchange.summary();
+                metrics.record(summary);
+                log.request(summary);
+            }
+        }
+    }
+
+    private void serve(Exchange exchange) {
+        try {
+            try {
+                handlerFor(exchange).handle(exchange);
+            } catch (ApiError error) {
+                exchange.fail(error);
+            } catch (IOException clientGone) {
+                exchange.cancelledByClient();
+            } catch (RuntimeException bug) {
+                log.unexpected(exchange.requestId(), bug);
+                exchange.fail(ApiError.internal(exchange.requestId()));
+            }
+        } catch (IOException clientGone) {
+            // the error could not be delivered either
+            exchange.cancelledByClient();
+        }
+    }
+
+    private Handler handlerFor(Exchange exchange) {
+        Map<String, Handler> byMethod = routes.get(exchange.path());
+        if (byMethod == null) {
+            throw ApiError.notFound(exchange.method(), exchange.path());
+        }
+        Handler handler = byMethod.get(exchange.method());
+        if (handler == null) {
+            throw ApiError.methodNotAllowed(exchange.method(), exchange.path(), String.join(", ", byMethod.keySet()));
+        }
+        exchange.route(exchange.method() + " " + exchange.path());
+        return handler;
+    }
+}

@@ -1,0 +1,91 @@
+package gateway.observe;
+
+import gateway.json.JsonNull;
+import gateway.json.JsonNumber;
+import gateway.json.JsonObject;
+import gateway.json.JsonString;
+import gateway.json.JsonValue;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The structured log: one JSON object per line, each with {@code time}, {@code level}
+ * and {@code event} first, then the event's fields. Lines go to a sink (standard output
+ * for the jar; a list in tests).
+ */
+public final class Log {
+    private final Consumer<String> sink;
+
+    public Log(Consumer<String> sink) {
+        this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /** A log writing to standard output, one line per event. */
+    public static Log toStandardOutput() {
+        return new Log(System.out::println);
+    }
+
+    public void info(String event, Object... fields) {
+        write("info", event, fields);
+    }
+
+    public void warn(String event, Object... fields) {
+        write("warn", event, fields);
+    }
+
+    /** The one line of a finished request. */
+    public void request(RequestSummary s) {
+        write(s.status() >= 500 ? "warn" : "info", "request",
+                "request_id", s.requestId(),
+                "method", s.method(),
+                "path", s.path(),
+                "status", s.status(),
+                "latency_ms", millis(s.latencyNanos()),
+                "first_frame_ms", s.firstFrameNanos() < 0 ? null : millis(s.firstFrameNanos()),
+                "model", s.model(),
+                "stream", s.stream(),
+                "prompt_tokens", s.promptTokens() < 0 ? null : s.promptTokens(),
+                "completion_tokens", s.completionTokens() < 0 ? null : s.completionTokens(),
+                "tokens_estimated", s.tokensEstimated(),
+                "client", s.client(),
+                "outcome", s.outcome(),
+                "error_code", s.errorCode());
+    }
+
+    /** A bug: the exception and its stack, tied to the request it broke. */
+    public void unexpected(String requestId, Throwable failure) {
+        var trace = new StringWriter();
+        failure.printStackTrace(new PrintWriter(trace));
+        write("error", "unexpected_exception", "request_id", requestId, "exception", trace.toString());
+    }
+
+    private static double millis(long nanos) {
+        return Math.round(nanos / 1_000.0) / 1_000.0;
+    }
+
+    /** {@code fields} alternate names and values: strings, numbers, booleans or null. */
+    private void write(String level, String event, Object... fields) {
+        var line = JsonObject.builder()
+                .put("time", Instant.now().toString())
+                .put("level", level)
+                .put("event", event);
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            line.put((String) fields[i], toJson(fields[i + 1]));
+        }
+        sink.accept(line.build().toJson());
+    }
+
+    private static JsonValue toJson(Object value) {
+        return switch (value) {
+            case null -> JsonNull.INSTANCE;
+            case Integer i -> JsonNumber.of(i);
+            case Long l -> JsonNumber.of(l);
+            case Double d -> JsonNumber.of(d);
+            case Boolean b -> gateway.json.JsonBoolean.of(b);
+            default -> new JsonString(value.toString());
+        };
+    }
+}

@@ -1,0 +1,37 @@
+package gateway.observe;
+
+import java.time.Instant;
+
+/**
+ * What is known about one request once its response (or stream) has ended: the
+ * input to both the log line and the metrics.
+ *
+ * @param route            the matched route, such as {@code POST /v1/chat/completions},
+ *                         or {@code unmatched}; bounded, unlike {@code path}
+ * @param latencyNanos     from the request's arrival to its last byte
+ * @param firstFrameNanos  from arrival to the first streamed frame, or -1
+ * @param model            the model asked for, or {@code null}
+ * @param promptTokens     -1 when unknown
+ * @param completionTokens -1 when unknown
+ * @param outcome          {@code ok}, {@code client_cancelled}, {@code invalid_request},
+ *                         {@code backend_error} or {@code internal_error}
+ * @param errorCode        the OpenAI error code sent, or {@code null}
+ */
+public record RequestSummary(
+        Instant time,
+        String requestId,
+        String method,
+        String path,
+        String route,
+        int status,
+        long latencyNanos,
+        long firstFrameNanos,
+        String model,
+        boolean stream,
+        long promptTokens,
+        long completionTokens,
+        boolean tokensEstimated,
+        String client,
+        String outcome,
+        String errorCode) {
+}

@@ -1,0 +1,145 @@
+package gateway.worker;
+
+import gateway.http.ApiError;
+import gateway.json.Json;
+import gateway.json.JsonException;
+import gateway.json.JsonNumber;
+import gateway.json.JsonObject;
+import gateway.json.JsonString;
+import gateway.json.JsonValue;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns what went wrong with a backend into the error the client sees, honestly:
+ * unreachable is 502, slow is 504, a backend failure is 502, and a backend's refusal of
+ * the request keeps its status. The backend's own error format is understood, whether
+ * OpenAI's, llama.cpp's (numeric {@code code}), vLLM's (flat, {@code "object":"error"})
+ * or a bare {@code {"error":"text"}} (Ollama) or {@code {"detail":…}} (FastAPI).
+ */
+final class BackendErrors {
+    /** How much of a backend's body an error message may quote. */
+    private static final int QUOTE_LIMIT = 200;
+    /** Retry hints passed on with a backend's 429 (OpenAI's names). */
+    private static final List<String> RETRY_HEADERS = List.of("retry-after", "retry-after-ms",
+            "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
+            "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens");
+
+    private final String backend;
+    private final Duration timeout;
+    private final String secret;
+
+    BackendErrors(String backend, Duration timeout, String secret) {
+        this.backend = backend;
+        this.timeout = timeout;
+        this.secret = secret;
+    }
+
+    /** A call that produced no response: connection refused, reset, unknown host, timeout. */
+    ApiError failedCall(IOException e) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return ApiError.gatewayTimeout("Could not connect to the backend at " + backend + " in time.");
+        } else if (e instanceof HttpTimeoutException) {
+            return ApiError.gatewayTimeout("The backend at " + backend + " did not answer within "
+                    + timeout.toSeconds() + " s (BACKEND_TIMEOUT_SECONDS).");
+        } else if (e instanceof ConnectException) {
+            return ApiError.backendUnavailable("Cannot connect to the backend at " + backend + ": " + reason(e) + ".");
+        }
+        return ApiError.backendUnavailable("The connection to the backend at " + backend + " failed: " + reason(e) + ".");
+    }
+
+    /** A connection that broke while the reply was being read. */
+    ApiError brokenReply(IOException e) {
+        return ApiError.backendUnavailable("The backend at " + backend + " broke off its reply: " + reason(e) + ".");
+    }
+
+    /** A reply that is not what an OpenAI-compatible server sends. */
+    ApiError invalidReply(String what, String body) {
+        return ApiError.backendError("The backend sent " + what + ": " + quote(body));
+    }
+
+    /** A reply with a status that is not 2xx. */
+    ApiError fromStatus(int status, byte[] body, HttpHeaders headers) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        Map<String, String> fields = errorFields(text);
+        String message = clean(fields.getOrDefault("message", text.isBlank() ? "(empty body)" : quote(text)));
+        if (status >= 500) {
+            return ApiError.backendError("The backend answered " + status + ": " + message);
+        } else if (status == 401 || status == 403) {
+            // The backend refused the gateway's own credentials; the client's key is not at fault.
+            return ApiError.backendError("The backend refused the gateway's credentials (" + status
+                    + "); check BACKEND_API_KEY. It said: " + message);
+        } else if (status == 429) {
+            var retry = new LinkedHashMap<String, String>();
+            RETRY_HEADERS.forEach(name -> headers.firstValue(name).ifPresent(value -> retry.put(name, value)));
+            return new ApiError(429, "rate_limit_error", fields.getOrDefault("code", "rate_limit_exceeded"),
+                    fields.get("param"), "The backend is rate limiting: " + message, retry);
+        }
+        // vLLM names its types after Python exceptions ("BadRequestError"); OpenAI's end in _error.
+        String type = fields.getOrDefault("type", "");
+        return new ApiError(status, type.endsWith("_error") ? type : "invalid_request_error",
+                fields.get("code"), fields.get("param"), message);
+    }
+
+    /** An error the backend reported inside a stream that had already started. */
+    ApiError inStream(JsonValue error) {
+        Map<String, String> fields = error instanceof JsonObject o ? fieldsOf(o) : Map.of();
+        String message = fields.getOrDefault("message", quote(error.toJson()));
+        return ApiError.backendError("The backend failed mid-stream: " + clean(message));
+    }
+
+    /** message, type, code and param from any of the error shapes backends use. */
+    static Map<String, String> errorFields(String body) {
+        try {
+            return Json.parse(body) instanceof JsonObject o ? fieldsOf(o) : Map.of();
+        } catch (JsonException notJson) {
+            return Map.of();
+        }
+    }
+
+    private static Map<String, String> fieldsOf(JsonObject body) {
+        JsonValue error = body.has("error") ? body.get("error") : body;
+        var fields = new LinkedHashMap<String, String>();
+        if (error instanceof JsonString s) {
+            fields.put("message", s.value());
+        } else if (error instanceof JsonObject o) {
+            for (String name : List.of("message", "type", "code", "param")) {
+                switch (o.get(name)) {
+                    case JsonString s when !s.value().isEmpty() -> fields.put(name, s.value());
+                    // llama.cpp and vLLM put the HTTP status in "code": it says nothing new.
+                    case JsonNumber n when !name.equals("code") -> fields.put(name, n.text());
+                    case null, default -> { }
+                }
+            }
+            if (!fields.containsKey("message")) {
+                o.string("detail").ifPresent(detail -> fields.put("message", detail));
+            }
+        }
+        return fields;
+    }
+
+    private String clean(String message) {
+        return secret.isEmpty() ? message : message.replace(secret, "[redacted]");
+    }
+
+    private String quote(String body) {
+        String text = body.strip();
+        return clean(text.length() <= QUOTE_LIMIT ? text : text.substring(0, QUOTE_LIMIT) + "…");
+    }
+
+    private static String reason(IOException e) {
+        Throwable cause = e;
+        while (cause.getMessage() == null && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,267 @@
+package gateway.worker;
+
+import gateway.chat.ChatRequest;
+import gateway.chat.Completions;
+import gateway.chat.Usage;
+import gateway.http.ApiError;
+import gateway.json.Json;
+import gateway.json.JsonArray;
+import gateway.json.JsonBoolean;
+import gateway.json.JsonException;
+import gateway.json.JsonObject;
+import gateway.json.JsonString;
+import gateway.json.JsonValue;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Forwards chat requests to an OpenAI-compatible server (llama.cpp's llama-server,
+ * vLLM, Ollama's /v1, OpenAI) with one shared {@link HttpClient}, and reads streamed
+ * replies line by line as they arrive. Closing a reply's body is how a call is cancelled.
+ */
+public final class BackendWorker implements Worker, AutoCloseable {
+    /** The largest whole (non-streamed) reply read from a backend. */
+    private static final int MAX_REPLY_BYTES = 32 << 20;
+
+    private final HttpClient client;
+    private final URI chatUri;
+    private final String apiKey;
+    private final Duration timeout;
+    private final BackendErrors errors;
+    private final BackendModels models;
+
+    /**
+     * @param baseUrl the server's address without {@code /v1}, e.g. {@code http://127.0.0.1:8081}
+     */
+    public BackendWorker(URI baseUrl, String apiKey, Duration timeout, Duration connectTimeout,
+            String defaultModel, Duration modelsCacheTime) {
+        // HTTP/1.1: inference servers speak it everywhere; h2c upgrades on plain http only add a round of headers.
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.chatUri = URI.create(baseUrl + "/v1/chat/completions");
+        this.apiKey = apiKey;
+        this.timeout = timeout;
+        this.errors = new BackendErrors(baseUrl.toString(), timeout, apiKey);
+        this.models = new BackendModels(this, errors, URI.create(baseUrl + "/v1/models"), defaultModel, modelsCacheTime);
+    }
+
+    @Override
+    public JsonObject complete(ChatRequest request) {
+        HttpResponse<InputStream> response = send(post(request));
+        try (InputStream body = response.body()) {
+            byte[] bytes = readReply(body);
+            if (response.statusCode() / 100 != 2) {
+                throw errors.fromStatus(response.statusCode(), bytes, response.headers());
+            }
+            return normalized(request, parseCompletion(new String(bytes, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw errors.brokenReply(e);
+        }
+    }
+
+    @Override
+    public void stream(ChatRequest request, ChunkSink sink) throws IOException {
+        HttpResponse<InputStream> response = send(post(request));
+        try (InputStream body = response.body()) {
+            if (response.statusCode() / 100 != 2) {
+                throw errors.fromStatus(response.statusCode(), readOrBroken(body), response.headers());
+            }
+            boolean eventStream = response.headers().firstValue("Content-Type")
+                    .map(type -> type.toLowerCase().startsWith("text/event-stream")).orElse(false);
+            if (!eventStream) {
+                // Some servers ignore "stream": the whole reply then goes out as one chunk.
+                String text = new String(readOrBroken(body), StandardCharsets.UTF_8);
+                sink.send(Completions.asChunk(normalized(request, parseCompletion(text))));
+                return;
+            }
+            var lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+            new EventRelay(request, sink).relay(lines);
+        }
+    }
+
+    /** Forwards the events of one SSE reply; see the SSE spec, "Interpreting an event stream". */
+    private final class EventRelay {
+        private final ChatRequest request;
+        private final ChunkSink sink;
+
+        EventRelay(ChatRequest request, ChunkSink sink) {
+            this.request = request;
+            this.sink = sink;
+        }
+
+        void relay(BufferedReader lines) throws IOException {
+            String line;
+            while ((line = nextLine(lines)) != null) {
+                if (line.isEmpty() || line.startsWith(":")) {
+                    continue; // the end of an event, or a comment (keep-alive)
+                }
+                int colon = line.indexOf(':');
+                String field = colon < 0 ? line : line.substring(0, colon);
+                String value = colon < 0 ? "" : line.substring(colon + 1).strip();
+                switch (field) {
+                    case "data" -> {
+                        if (value.equals("[DONE]")) {
+                            return;
+                        }
+                        // Every OpenAI-style event is one JSON object on one data line, so each
+                        // line is sent on as it comes instead of waiting for the blank line.
+                        relayChunk(value);
+                    }
+                    case "error" -> throw errors.inStream(parseOr(value, new JsonString(value))); // llama.cpp's form
+                    case "event", "id", "retry" -> { }
+                    default -> throw errors.invalidReply("a line that is not Server-Sent Events", line);
+                }
+            }
+            throw errors.invalidReply("an incomplete stream", "the connection closed before data: [DONE]");
+        }
+
+        private void relayChunk(String data) throws IOException {
+            if (!(parseOr(data, null) instanceof JsonObject chunk)) {
+                throw errors.invalidReply("a data line that is not a JSON object", data);
+            }
+            if (chunk.has("error")) {
+                throw errors.inStream(chunk.get("error"));
+            }
+            var normal = chunk.toBuilder().put("id", request.id());
+            if (!chunk.has("object")) {
+                normal.put("object", "chat.completion.chunk");
+            }
+            sink.send(normal.build());
+        }
+
+        private String nextLine(BufferedReader lines) {
+            try {
+                return lines.readLine();
+            } catch (IOException e) {
+                throw errors.brokenReply(e);
+            }
+        }
+    }
+
+    @Override
+    public JsonObject models() {
+        return models.list();
+    }
+
+    @Override
+    public Optional<String> notReadyReason() {
+        return models.notReadyReason();
+    }
+
+    @Override
+    public String describe() {
+        return chatUri.toString();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /** Sends a request and waits for the response headers, mapping failures to API errors. */
+    HttpResponse<InputStream> send(HttpRequest request) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw errors.failedCall(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiError.backendUnavailable("The call to the backend was interrupted (the gateway is stopping).");
+        }
+    }
+
+    /** A request to the backend, with the gateway's own credentials, never the client's. */
+    HttpRequest.Builder request(URI uri, String requestId, Duration timeout) {
+        var builder = HttpRequest.newBuilder(uri).timeout(timeout).header("X-Request-ID", requestId);
+        if (!apiKey.isEmpty()) {
+            builder.header("Authorization", "Bearer " + apiKey);
+        }
+        return builder;
+    }
+
+    private HttpRequest post(ChatRequest chat) {
+        return request(chatUri, chat.id(), timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", chat.stream() ? "text/event-stream" : "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(forwardedBody(chat).toJson()))
+                .build();
+    }
+
+    /**
+     * The client's request with what the gateway must set: the default model when none
+     * was named, and, for streams, a request for usage so every stream can be counted
+     * (the client still sees the usage chunk only if it asked).
+     */
+    static JsonObject forwardedBody(ChatRequest chat) {
+        JsonObject body = chat.body();
+        var forwarded = body.toBuilder();
+        if (!body.has("model") && chat.model() != null) {
+            forwarded.put("model", chat.model());
+        }
+        if (chat.stream()) {
+            JsonObject options = body.object("stream_options").orElse(JsonObject.builder().build());
+            forwarded.put("stream_options", options.with("include_usage", JsonBoolean.TRUE));
+        }
+        return forwarded.build();
+    }
+
+    /** A backend's completion with the gateway's id and what a sloppy backend leaves out. */
+    private JsonObject normalized(ChatRequest request, JsonObject completion) {
+        var normal = completion.toBuilder().put("id", request.id());
+        if (!completion.has("object")) {
+            normal.put("object", "chat.completion");
+        }
+        if (!completion.has("created")) {
+            normal.put("created", Instant.now().getEpochSecond());
+        }
+        if (!completion.has("model") && request.model() != null) {
+            normal.put("model", request.model());
+        }
+        completion.object("usage").ifPresent(usage -> normal.put("usage", Usage.standardized(usage)));
+        return normal.build();
+    }
+
+    private JsonObject parseCompletion(String text) {
+        if (parseOr(text, null) instanceof JsonObject completion && completion.get("choices") instanceof JsonArray) {
+            return completion;
+        }
+        throw errors.invalidReply("a reply that is not a chat completion", text.isEmpty() ? "(empty body)" : text);
+    }
+
+    private byte[] readOrBroken(InputStream body) {
+        try {
+            return readReply(body);
+        } catch (IOException e) {
+            throw errors.brokenReply(e);
+        }
+    }
+
+    private byte[] readReply(InputStream body) throws IOException {
+        byte[] bytes = body.readNBytes(MAX_REPLY_BYTES);
+        if (bytes.length == MAX_REPLY_BYTES && body.read() != -1) {
+            throw errors.invalidReply("a reply larger than " + MAX_REPLY_BYTES + " bytes", "");
+        }
+        return bytes;
+    }
+
+    private static JsonValue parseOr(String text, JsonValue fallback) {
+        try {
+            return Json.parse(text);
+        } catch (JsonException e) {
+            return fallback;
+        }
+    }
+}
