@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# End-to-end checks with curl against the packaged jar, in the spirit of a take-home's
+# test script: starts a mock backend and two gateways (echo, and one in front of the
+# mock) on free ports, checks what a client sees, stops everything, and prints
+# "N passed, N failed". Needs target/gateway.jar (scripts/test.sh builds it).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/java.sh
+
+jar=target/gateway.jar
+[ -f "$jar" ] || { echo "missing $jar: run scripts/mvn.sh package first" >&2; exit 1; }
+work=$(mktemp -d)
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+passed=0; failed=0
+check() { # check NAME COMMAND...: passes when the command succeeds
+  local name=$1; shift
+  if "$@" >/dev/null 2>&1; then passed=$((passed + 1)); echo "ok    $name"
+  else failed=$((failed + 1)); echo "FAIL  $name"; fi
+}
+has() { grep -qF -- "$2" "$1"; }           # has FILE TEXT
+lacks() { ! grep -qF -- "$2" "$1"; }       # lacks FILE TEXT
+
+# start NAME EVENT ARGS...: runs the jar with PORT=0 and prints the URL its start line names.
+start() {
+  local name=$1 event=$2; shift 2
+  "$JAVA" -jar "$jar" "$@" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    url=$(sed -n "s/.*\"event\":\"$event\",\"url\":\"\([^\"]*\)\".*/\1/p" "$work/$name.log" | head -n 1)
+    [ -n "$url" ] && { echo "$url"; return 0; }
+    sleep 0.1
+  done
+  echo "$name did not start:" >&2; cat "$work/$name.log" >&2; return 1
+}
+
+cd "$work"   # no gateway.env here: the gateways run on built-in defaults plus what is set below
+jar="$OLDPWD/$jar"
+mock=$(PORT=0 start mock mock_backend_started mock --reply "Hello from the mock") || exit 1
+echo_gw=$(PORT=0 ECHO_TOKEN_DELAY_MS=0 start echo gateway_started) || exit 1
+proxy=$(PORT=0 BACKEND_URL="$mock/v1" start proxy gateway_started) || exit 1
+down=$(PORT=0 BACKEND_URL="http://127.0.0.1:9" start down gateway_started) || exit 1
+chat='{"model":"demo","messages":[{"role":"user","content":"hello world"}]}'
+stream='{"stream":true,"messages":[{"role":"user","content":"hello world"}]}'
+
+curl -s -D r1.h "$echo_gw/v1/chat/completions" -H 'X-Request-ID: e2e-42' -d "$chat" -o r1.json
+check "echo: 200"                         has r1.h "HTTP/1.1 200"
+check "echo: object chat.completion"      has r1.json '"object":"chat.completion"'
+check "echo: reply is Echo: <prompt>"     has r1.json '"message":{"role":"assistant","content":"Echo: hello world"}'
+check "echo: finish_reason stop"          has r1.json '"finish_reason":"stop"'
+check "echo: usage counts words"          has r1.json '"usage":{"prompt_tokens":2,"completion_tokens":3,"total_tokens":5}'
+check "echo: model from the request"      has r1.json '"model":"demo"'
+check "request id: kept in the body"      has r1.json '"id":"e2e-42"'
+check "request id: kept in the header"    grep -qi '^x-request-id: e2e-42' r1.h
+
+curl -s -D r2.h "$echo_gw/v1/chat/completions" -d "$chat" -o r2.json
+generated=$(sed -n 's/^[Xx]-[Rr]equest-[Ii][Dd]: \([^[:space:]]*\).*/\1/p' r2.h)
+check "request id: generated UUID"        grep -qE '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' <<<"$generated"
+check "request id: generated id in body"  has r2.json "\"id\":\"$generated\""
+curl -s -D r3.h "$echo_gw/v1/chat/completions" -H 'Request-Id: alt-7' -d "$chat" -o r3.json
+check "request id: Request-Id accepted"   has r3.json '"id":"alt-7"'
+
+curl -s -N -D s1.h "$echo_gw/v1/chat/completions" -d "$stream" -o s1.txt
+check "stream: text/event-stream"         grep -qi '^content-type: text/event-stream' s1.h
+check "stream: chunks"                    has s1.txt '"object":"chat.completion.chunk"'
+check "stream: word by word"              has s1.txt '"delta":{"content":" hello"}'
+check "stream: ends with [DONE]"          test "$(grep -v '^$' s1.txt | tail -n 1)" = "data: [DONE]"
+
+curl -s "$proxy/v1/chat/completions" -H 'X-Request-ID: fwd-1' -d "$chat" -o p1.json
+check "backend: mock's reply forwarded"   has p1.json '"content":"Hello from the mock"'
+check "backend: gateway's id"             has p1.json '"id":"fwd-1"'
+curl -s -N "$proxy/v1/chat/completions" -d "$stream" -o p2.txt
+check "backend: stream forwarded"         has p2.txt '"content":" from"'
+check "backend: stream ends with [DONE]"  test "$(grep -v '^$' p2.txt | tail -n 1)" = "data: [DONE]"
+curl -s -o d1.json -w '%{http_code}' "$down/v1/chat/completions" -d "$chat" >d1.code
+check "backend down: 502"                 has d1.code 502
+check "backend down: backend_unavailable" has d1.json '"code":"backend_unavailable"'
+check "backend down: never an echo"       lacks d1.json 'Echo:'
+
+curl -s "$echo_gw/healthz" -o h.json
+check "/healthz"                          has h.json '{"status":"ok"}'
+curl -s -o rz.json -w '%{http_code}' "$down/readyz" >rz.code
+check "/readyz: 503 when backend is down" has rz.code 503
+curl -s "$proxy/v1/models" -o m.json
+check "/v1/models: backend's list"        has m.json '"id":"mock-mode'
+curl -s "$echo_gw/v1/models" -o m2.json
+check "/v1/models: echo model"            has m2.json '"id":"echo"'
+curl -s "$echo_gw/metrics" -o metrics.json
+check "/metrics: requests by route"       has metrics.json '"POST /v1/chat/completions":{"200":'
+check "/metrics: tokens"                  has metrics.json '"tokens":{"prompt":'
+
+curl -s -o bad.json -w '%{http_code}' "$echo_gw/v1/chat/completions" -d '{"messages":' >bad.code
+check "bad JSON: 400 invalid_json"        bash -c "grep -q 400 bad.code && grep -q '\"code\":\"invalid_json\"' bad.json"
+curl -s -o nf.json -w '%{http_code}' "$echo_gw/v2/nothing" >nf.code
+check "unknown path: 404 not_found"       bash -c "grep -q 404 nf.code && grep -q '\"code\":\"not_found\"' nf.json"
+curl -s -D na.h -o na.json -X PUT "$echo_gw/v1/chat/completions"
+check "wrong method: 405 with Allow"      bash -c "grep -q 'HTTP/1.1 405' na.h && grep -qi '^allow: POST' na.h"
+check "log: one line per request"         has echo.log '"event":"request","request_id":"e2e-42"'
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

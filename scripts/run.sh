@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Starts the gateway (echo mode unless BACKEND_URL is set), building the jar first
+# when it is missing or older than the sources. Arguments go to the gateway:
+#   scripts/run.sh                      # reads ./gateway.env
+#   scripts/run.sh --env-file prod.env
+#   scripts/run.sh mock --port 8081     # the mock backend instead
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/java.sh
+
+jar=target/gateway.jar
+if [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]; then
+  echo "building $jar with $JAVA_HOME ..." >&2
+  scripts/mvn.sh -q -DskipTests package >&2
+fi
+
+# JVM flags come from JAVA_OPTS (for example JAVA_OPTS="-Xmx256m").
+exec "$JAVA" ${JAVA_OPTS:-} -jar "$jar" "$@"
