@@ -1,0 +1,101 @@
+package gateway;
+
+import gateway.json.Json;
+import gateway.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A client for the tests: real HTTP against servers on loopback. */
+final class TestHttp {
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private TestHttp() {
+    }
+
+    static HttpResponse<String> post(URI uri, String body, String... headers) {
+        var request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build());
+    }
+
+    static HttpResponse<String> get(URI uri, String... headers) {
+        var request = HttpRequest.newBuilder(uri).GET();
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build());
+    }
+
+    static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Opens a streamed POST and returns the response whose body is read line by line. */
+    static HttpResponse<InputStream> open(URI uri, String body) {
+        try {
+            return CLIENT.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The payloads of an SSE body's {@code data:} lines, in order. */
+    static List<String> dataLines(String body) {
+        List<String> data = new ArrayList<>();
+        try (var reader = new BufferedReader(new java.io.StringReader(body))) {
+            reader.lines().filter(line -> line.startsWith("data: ")).forEach(line -> data.add(line.substring(6)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return data;
+    }
+
+    /** Reads the next {@code data:} payload from a live stream, or null at its end. */
+    static String nextData(BufferedReader reader) throws IOException {
+        String line;
+        while ((line = reader.readLine()) != null) {
+            if (line.startsWith("data: ")) {
+                return line.substring(6);
+            }
+        }
+        return null;
+    }
+
+    static BufferedReader lines(HttpResponse<InputStream> response) {
+        return new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    }
+
+    static JsonObject json(String text) {
+        return (JsonObject) Json.parse(text);
+    }
+
+    static JsonObject json(HttpResponse<String> response) {
+        return json(response.body());
+    }
+
+    /** error.code of an OpenAI error body. */
+    static String errorCode(HttpResponse<String> response) {
+        return json(response).object("error").orElseThrow().string("code").orElse(null);
+    }
+}
