@@ -64,6 +64,11 @@ final class StubBackend implements AutoCloseable {
         return requests.poll(5, TimeUnit.SECONDS);
     }
 
+    /** The body of a request already received, or null. */
+    String takeRequestNow() {
+        return requests.poll();
+    }
+
     /** The Authorization header of the next request received ("" when absent). */
     String takeAuthorization() throws InterruptedException {
         return authorizations.poll(5, TimeUnit.SECONDS);

@@ -1,0 +1,249 @@
+package gateway;
+
+import static gateway.TestHttp.errorCode;
+import static gateway.TestHttp.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gateway.json.JsonObject;
+import gateway.mock.MockBackend;
+import gateway.mock.MockOptions;
+import gateway.observe.Log;
+import java.io.BufferedReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The gateway in front of a backend: the mock for the happy path, stubs for quirks and failures. */
+class BackendGatewayTest {
+    static final String HELLO = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":0.2,\"seed\":12345678901234567890}";
+    static final String STREAM = "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    static Gateway gatewayFor(URI backend, String... settings) {
+        var values = new HashMap<>(Map.of("PORT", "0", "BACKEND_URL", backend.toString()));
+        for (int i = 0; i + 1 < settings.length; i += 2) {
+            values.put(settings[i], settings[i + 1]);
+        }
+        return Gateway.start(Settings.from(values), new Log(line -> { }));
+    }
+
+    static URI chat(Gateway gateway) {
+        return gateway.uri().resolve("/v1/chat/completions");
+    }
+
+    @Test
+    void forwardsTheRequestAndReturnsTheBackendsReply() throws Exception {
+        try (var mock = MockBackend.start("127.0.0.1", 0, MockOptions.defaults().withReply("Hello from the mock"));
+             var gateway = gatewayFor(URI.create(mock.uri() + "/v1/"), "DEFAULT_MODEL", "llama", "BACKEND_API_KEY", "sk-backend")) {
+            var response = TestHttp.post(chat(gateway), HELLO, "X-Request-ID", "fw-1", "Authorization", "Bearer sk-client");
+            assertEquals(200, response.statusCode(), response.body());
+            JsonObject body = json(response);
+            assertEquals("fw-1", body.string("id").orElseThrow(), "the gateway's id replaces the backend's");
+            assertEquals("Hello from the mock", ((JsonObject) body.array("choices").get().get(0))
+                    .object("message").get().string("content").orElseThrow());
+
+            var received = mock.lastRequest();
+            assertEquals("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":0.2,"
+                    + "\"seed\":12345678901234567890,\"model\":\"llama\"}", received.body().toJson(),
+                    "every field forwarded unchanged, the default model added");
+            assertEquals("fw-1", received.header("X-Request-ID"));
+            assertEquals("Bearer sk-backend", received.header("Authorization"), "the gateway's key, never the client's");
+        }
+    }
+
+    @Test
+    void streamsFromTheBackendAndAsksItForUsage() throws Exception {
+        try (var mock = MockBackend.start("127.0.0.1", 0, MockOptions.defaults().withReply("a b c"));
+             var gateway = gatewayFor(mock.uri())) {
+            var response = TestHttp.post(chat(gateway), STREAM, "X-Request-ID", "st-1");
+            List<String> data = TestHttp.dataLines(response.body());
+            assertEquals("[DONE]", data.getLast());
+            var text = new StringBuilder();
+            for (String chunk : data.subList(0, data.size() - 1)) {
+                JsonObject c = json(chunk);
+                assertEquals("st-1", c.string("id").orElseThrow());
+                assertFalse(c.has("usage"), "the client did not ask for usage");
+                ((JsonObject) c.array("choices").get().get(0)).object("delta").get().string("content").ifPresent(text::append);
+            }
+            assertEquals("a b c", text.toString());
+            assertEquals("{\"include_usage\":true}", mock.lastRequest().body().get("stream_options").toJson(),
+                    "the gateway asks for usage so it can count every stream");
+        }
+    }
+
+    @Test
+    void keepsNonStandardFieldsAndFillsWhatASloppyBackendLeavesOut() throws Exception {
+        String sloppy = "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"x\"}}],"
+                + "\"usage\":{\"input_tokens\":3,\"output_tokens\":4},\"timings\":{\"predicted_ms\":12.5}}";
+        try (var stub = StubBackend.json(200, sloppy); var gateway = gatewayFor(stub.uri())) {
+            JsonObject body = json(TestHttp.post(chat(gateway), HELLO, "X-Request-ID", "sl-1"));
+            assertEquals("sl-1", body.string("id").orElseThrow());
+            assertEquals("chat.completion", body.string("object").orElseThrow());
+            assertTrue(body.has("created"));
+            assertEquals("{\"input_tokens\":3,\"output_tokens\":4,\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}",
+                    body.get("usage").toJson());
+            assertEquals("{\"predicted_ms\":12.5}", body.get("timings").toJson());
+        }
+    }
+
+    @Test
+    void aJsonReplyToAStreamRequestIsSentAsOneChunk() throws Exception {
+        String whole = "{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"role\":\"assistant\",\"content\":\"whole\"},\"finish_reason\":\"stop\"}]}";
+        try (var stub = StubBackend.json(200, whole); var gateway = gatewayFor(stub.uri())) {
+            List<String> data = TestHttp.dataLines(TestHttp.post(chat(gateway), STREAM, "X-Request-ID", "j-1").body());
+            assertEquals(2, data.size());
+            assertEquals("{\"id\":\"j-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                    + "\"finish_reason\":\"stop\",\"delta\":{\"role\":\"assistant\",\"content\":\"whole\"}}]}", data.get(0));
+            assertEquals("[DONE]", data.get(1));
+        }
+    }
+
+    @Test
+    void eachFrameReachesTheClientBeforeTheBackendSendsTheNext() throws Exception {
+        // The stub sends a frame, then waits for the test: if the gateway buffered, the
+        // test would never see the frame and the stream would hang here.
+        String frame = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t\"}}]}\n\n";
+        try (var stub = StubBackend.events(frame, StubBackend.WAIT, frame, StubBackend.WAIT, "data: [DONE]\n\n");
+             var gateway = gatewayFor(stub.uri())) {
+            var response = TestHttp.open(chat(gateway), STREAM);
+            BufferedReader lines = TestHttp.lines(response);
+            assertTrue(TestHttp.nextData(lines).contains("\"content\":\"t\""));
+            stub.release();
+            assertTrue(TestHttp.nextData(lines).contains("\"content\":\"t\""));
+            stub.release();
+            assertEquals("[DONE]", TestHttp.nextData(lines));
+        }
+    }
+
+    @Test
+    void aStreamCutShortEndsWithAnErrorFrameNotASuccess() throws Exception {
+        String frame = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t\"}}]}\n\n";
+        try (var stub = StubBackend.events(frame); var gateway = gatewayFor(stub.uri())) {
+            List<String> data = TestHttp.dataLines(TestHttp.post(chat(gateway), STREAM).body());
+            assertEquals(3, data.size(), data.toString());
+            JsonObject error = json(data.get(1)).object("error").orElseThrow();
+            assertEquals("backend_error", error.string("code").orElseThrow());
+            assertTrue(error.string("message").orElseThrow().contains("before data: [DONE]"));
+            assertEquals("[DONE]", data.get(2));
+        }
+    }
+
+    @Test
+    void midStreamErrorsInOpenAiAndLlamaCppFormsAreReported() throws Exception {
+        String frame = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t\"}}]}\n\n";
+        for (String failure : List.of("data: {\"error\":{\"message\":\"out of memory\"}}\n\n",
+                "error: {\"code\":500,\"message\":\"out of memory\",\"type\":\"server_error\"}\n\n")) {
+            try (var stub = StubBackend.events(frame, failure); var gateway = gatewayFor(stub.uri())) {
+                List<String> data = TestHttp.dataLines(TestHttp.post(chat(gateway), STREAM).body());
+                assertEquals("The backend failed mid-stream: out of memory",
+                        json(data.get(1)).object("error").get().string("message").orElseThrow());
+                assertEquals("[DONE]", data.getLast());
+            }
+        }
+    }
+
+    @Test
+    void whenTheClientLeavesTheBackendCallIsClosed() throws Exception {
+        String frame = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t\"}}]}\n\n";
+        var pieces = new java.util.ArrayList<>(List.of(frame, StubBackend.WAIT));
+        for (int i = 0; i < 250; i++) {
+            pieces.add(frame);
+            pieces.add(StubBackend.PAUSE);
+        }
+        try (var stub = new StubBackend(new StubBackend.Reply(200, "text/event-stream", pieces));
+             var gateway = gatewayFor(stub.uri())) {
+            var response = TestHttp.open(chat(gateway), STREAM);
+            BufferedReader lines = TestHttp.lines(response);
+            TestHttp.nextData(lines);
+            lines.close(); // the client goes away
+            stub.release();
+            assertTrue(stub.clientWentAway.await(5, TimeUnit.SECONDS), "the backend saw its connection closed");
+        }
+    }
+
+    @Test
+    void anUnreachableBackendIs502AndNeverAnEcho() throws Exception {
+        int closedPort;
+        try (var socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (var gateway = gatewayFor(URI.create("http://127.0.0.1:" + closedPort))) {
+            var response = TestHttp.post(chat(gateway), HELLO);
+            assertEquals(502, response.statusCode());
+            assertEquals("backend_unavailable", errorCode(response));
+            assertFalse(response.body().contains("Echo"));
+            var streamed = TestHttp.post(chat(gateway), STREAM);
+            assertEquals(502, streamed.statusCode(), "a stream that fails before its first frame gets a JSON error");
+            assertEquals("application/json", streamed.headers().firstValue("Content-Type").orElseThrow());
+            var ready = TestHttp.get(gateway.uri().resolve("/readyz"));
+            assertEquals(503, ready.statusCode());
+            assertTrue(json(ready).string("reason").orElseThrow().contains("Cannot connect"));
+        }
+    }
+
+    @Test
+    void aSlowBackendIs504() throws Exception {
+        try (var mock = MockBackend.start("127.0.0.1", 0, MockOptions.defaults().withFirstByteDelay(java.time.Duration.ofSeconds(3)));
+             var gateway = gatewayFor(mock.uri(), "BACKEND_TIMEOUT_SECONDS", "1")) {
+            var response = TestHttp.post(chat(gateway), HELLO);
+            assertEquals(504, response.statusCode());
+            assertEquals("gateway_timeout", errorCode(response));
+            assertTrue(json(response).object("error").get().string("message").get().contains("within 1 s"));
+        }
+    }
+
+    @Test
+    void backendFailuresAreMappedHonestly() throws Exception {
+        try (var stub = StubBackend.json(503, "{\"error\":{\"code\":503,\"message\":\"Loading model\",\"type\":\"unavailable_error\"}}");
+             var gateway = gatewayFor(stub.uri(), "BACKEND_API_KEY", "sk-secret")) {
+            var llamaLoading = TestHttp.post(chat(gateway), HELLO);
+            assertEquals(502, llamaLoading.statusCode());
+            assertEquals("backend_error", errorCode(llamaLoading));
+            assertEquals("The backend answered 503: Loading model",
+                    json(llamaLoading).object("error").get().string("message").orElseThrow());
+
+            stub.reply(new StubBackend.Reply(400, "application/json", List.of(
+                    "{\"object\":\"error\",\"message\":\"maximum context length is 4096 tokens\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}")));
+            var vllmTooLong = TestHttp.post(chat(gateway), HELLO);
+            assertEquals(400, vllmTooLong.statusCode());
+            JsonObject error = json(vllmTooLong).object("error").orElseThrow();
+            assertEquals("maximum context length is 4096 tokens", error.string("message").orElseThrow());
+            assertEquals("invalid_request_error", error.string("type").orElseThrow());
+
+            stub.reply(new StubBackend.Reply(429, "application/json", List.of("{\"error\":{\"message\":\"slow down\"}}"),
+                    "Retry-After", "7"));
+            var limited = TestHttp.post(chat(gateway), HELLO);
+            assertEquals(429, limited.statusCode());
+            assertEquals("7", limited.headers().firstValue("Retry-After").orElseThrow());
+
+            stub.reply(new StubBackend.Reply(200, "text/html", List.of("<html>proxy error sk-secret</html>")));
+            var garbage = TestHttp.post(chat(gateway), HELLO);
+            assertEquals(502, garbage.statusCode());
+            assertEquals("backend_error", errorCode(garbage));
+            assertFalse(garbage.body().contains("sk-secret"), "the backend key never reaches the client");
+        }
+    }
+
+    @Test
+    void modelsComeFromTheBackendOrFallBackToTheDefault() throws Exception {
+        try (var mock = MockBackend.start("127.0.0.1", 0, MockOptions.defaults()); var gateway = gatewayFor(mock.uri())) {
+            assertTrue(TestHttp.get(gateway.uri().resolve("/v1/models")).body().contains("\"id\":\"mock-model\""));
+            assertEquals(200, TestHttp.get(gateway.uri().resolve("/readyz")).statusCode());
+        }
+        try (var stub = StubBackend.json(404, "{\"error\":\"not found\"}");
+             var gateway = gatewayFor(stub.uri(), "DEFAULT_MODEL", "my-model")) {
+            var models = json(TestHttp.get(gateway.uri().resolve("/v1/models")));
+            assertEquals("my-model", ((JsonObject) models.array("data").get().get(0)).string("id").orElseThrow());
+            stub.takeRequest();
+            TestHttp.get(gateway.uri().resolve("/v1/models"));
+            assertNull(stub.takeRequestNow(), "the list is cached");
+        }
+    }
+}
