@@ -99,5 +99,11 @@ curl -s -D na.h -o na.json -X PUT "$echo_gw/v1/chat/completions"
 check "wrong method: 405 with Allow"      bash -c "grep -q 'HTTP/1.1 405' na.h && grep -qi '^allow: POST' na.h"
 check "log: one line per request"         has echo.log '"event":"request","request_id":"e2e-42"'
 
+PORT=abc "$JAVA" -jar "$jar" >cfg.out 2>cfg.err; echo $? >cfg.code
+check "bad setting: exit status 2"        has cfg.code 2
+check "bad setting: names key and value"  has cfg.err 'gateway: PORT=abc: expected an integer 0..65535'
+"$JAVA" -jar "$jar" --env-file missing.env >/dev/null 2>cfg2.err; echo $? >cfg2.code
+check "named env file missing: exit 2"    bash -c "grep -q 2 cfg2.code && grep -q 'env file not found: missing.env' cfg2.err"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

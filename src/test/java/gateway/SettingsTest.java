@@ -1,0 +1,132 @@
+package gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SettingsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreAnEchoGatewayOnLoopback() {
+        Settings s = Settings.defaults();
+        assertEquals("127.0.0.1", s.host());
+        assertEquals(8080, s.port());
+        assertTrue(s.echoMode());
+        assertEquals(Duration.ofSeconds(60), s.backendTimeout());
+        assertEquals(4 << 20, s.maxBodyBytes());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "http://127.0.0.1:8080,             http://127.0.0.1:8080",
+        "http://127.0.0.1:8080/,            http://127.0.0.1:8080",
+        "https://api.openai.com/v1,         https://api.openai.com",
+        "http://localhost:11434/v1/,        http://localhost:11434",
+        "http://gpu-box:8000/openai/v1,     http://gpu-box:8000/openai",
+    })
+    void backendUrlIsTheBaseAddressWithOrWithoutV1(String value, String base) {
+        assertEquals(URI.create(base), Settings.from(Map.of("BACKEND_URL", value)).backendUrl());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "PORT              | abc           | PORT=abc: expected an integer 0..65535",
+        "PORT              | 70000         | PORT=70000: expected an integer 0..65535",
+        "BACKEND_URL       | ftp://x       | BACKEND_URL=ftp://x: expected an http:// or https:// URL such as http://127.0.0.1:8081 or https://api.openai.com/v1",
+        "BACKEND_URL       | localhost:80  | BACKEND_URL=localhost:80: expected an http:// or https:// URL such as http://127.0.0.1:8081 or https://api.openai.com/v1",
+        "MAX_BODY_BYTES    | 0             | MAX_BODY_BYTES=0: expected an integer 1..1073741824",
+        "HOST              | ' '           | HOST= : expected a value",
+    })
+    void badValuesNameTheKeyTheValueAndWhatWasExpected(String key, String value, String message) {
+        var e = assertThrows(SettingsException.class, () -> Settings.from(Map.of(key, value)));
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void environmentOverridesTheFileWhichOverridesTheDefaults() throws IOException {
+        Path file = write("PORT=9000\nDEFAULT_MODEL=from-file\n");
+        Settings s = Settings.load(file, true, Map.of("PORT", "9100", "UNRELATED", "ignored"));
+        assertEquals(9100, s.port());
+        assertEquals("from-file", s.defaultModel());
+        assertEquals("127.0.0.1", s.host());
+    }
+
+    @Test
+    void aMissingDefaultFileIsFineButANamedOneIsAnError() {
+        Path missing = dir.resolve("nope.env");
+        assertEquals(8080, Settings.load(missing, false, Map.of()).port());
+        var e = assertThrows(SettingsException.class, () -> Settings.load(missing, true, Map.of()));
+        assertEquals("env file not found: " + missing, e.getMessage());
+    }
+
+    @Test
+    void aTypoInTheFileIsReportedNotIgnored() throws IOException {
+        Path file = write("BACKEND_ULR=http://x\n");
+        var e = assertThrows(SettingsException.class, () -> Settings.load(file, false, Map.of()));
+        assertEquals(file + ": unknown key BACKEND_ULR", e.getMessage());
+    }
+
+    @Test
+    void envFileSyntax() throws IOException {
+        Path file = write("""
+                # a comment
+
+                export HOST=0.0.0.0
+                BACKEND_URL="http://127.0.0.1:8081"   # quoted, with a comment
+                BACKEND_API_KEY='sk-a#b'
+                DEFAULT_MODEL=llama 3 # unquoted values end at " #"
+                PORT = 8090
+                """);
+        Map<String, String> values = EnvFile.read(file);
+        assertEquals(Map.of("HOST", "0.0.0.0", "BACKEND_URL", "http://127.0.0.1:8081", "BACKEND_API_KEY", "sk-a#b",
+                "DEFAULT_MODEL", "llama 3", "PORT", "8090"), values);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "just words             | 1: expected KEY=value, found 'just words'",
+        "PORT=\"8080            | 1: missing closing \"",
+        "1PORT=8080             | 1: '1PORT' is not a valid key name",
+        "PORT='1' x             | 1: unexpected text after the closing quote: 'x'",
+    })
+    void envFileErrorsNameTheLine(String line, String message) throws IOException {
+        Path file = write(line + "\n");
+        var e = assertThrows(SettingsException.class, () -> EnvFile.read(file));
+        assertEquals(file + ":" + message, e.getMessage());
+    }
+
+    @Test
+    void gatewayEnvDocumentsEveryKeyWithItsDefault() {
+        // The project's own gateway.env (tests run from the project's top level).
+        Map<String, String> documented = EnvFile.read(Path.of("gateway.env"));
+        assertEquals(Settings.DEFAULTS, documented);
+    }
+
+    @Test
+    void withPortCopiesEverythingElse() {
+        Settings s = Settings.from(Map.of("DEFAULT_MODEL", "m")).withPort(0);
+        assertEquals(0, s.port());
+        assertEquals("m", s.defaultModel());
+        assertNull(s.backendUrl());
+    }
+
+    private Path write(String content) throws IOException {
+        Path file = dir.resolve("test.env");
+        Files.writeString(file, content);
+        return file;
+    }
+}
