@@ -8,4 +8,4 @@ if [ "$(java_feature_version "$JAVA_HOME")" -ge 24 ]; then
   # Maven's own libraries call sun.misc.Unsafe; JDK 24+ warns about it on every run.
   export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 fi
-exec mvn -B "$@"
+exec mvn -B -Dstyle.color=never "$@"

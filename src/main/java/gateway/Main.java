@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -98,7 +99,7 @@ public final class Main {
 
     private static void checkKnown(Map<String, String> options, String... known) {
         for (String name : options.keySet()) {
-            if (!java.util.List.of(known).contains(name)) {
+            if (!List.of(known).contains(name)) {
                 throw new SettingsException("unknown option " + name + "\n" + USAGE);
             }
         }

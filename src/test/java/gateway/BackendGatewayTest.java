@@ -106,6 +106,47 @@ class BackendGatewayTest {
     }
 
     @Test
+    void usageReachesTheClientAsOpenAiSendsItWhateverTheBackendDid() throws Exception {
+        String content = "data: {\"model\":\"m\",\"created\":1,\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t\"}}]}\n\n";
+        // llama.cpp: usage (and timings) inside the finishing content chunk.
+        String llamaLast = "data: {\"model\":\"m\",\"created\":1,\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":1,\"total_tokens\":10},\"timings\":{}}\n\n";
+        // vLLM: a usage chunk with "choices": null.
+        String vllmUsage = "data: {\"model\":\"m\",\"created\":1,\"choices\":null,"
+                + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":1,\"total_tokens\":10}}\n\n";
+        String asked = "{\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        for (String usageFrame : List.of(llamaLast, vllmUsage)) {
+            try (var stub = StubBackend.events(content, usageFrame, "data: [DONE]\n\n"); var gateway = gatewayFor(stub.uri())) {
+                List<String> data = TestHttp.dataLines(TestHttp.post(chat(gateway), asked, "X-Request-ID", "u-1").body());
+                assertEquals("{\"id\":\"u-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[],"
+                        + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":1,\"total_tokens\":10}}", data.get(data.size() - 2));
+                assertEquals(1, data.stream().filter(d -> d.contains("\"usage\"")).count(), "usage only in the last chunk");
+
+                List<String> unasked = TestHttp.dataLines(TestHttp.post(chat(gateway), STREAM).body());
+                assertTrue(unasked.stream().noneMatch(d -> d.contains("\"usage\"")), "no usage for a client that did not ask");
+                assertEquals("[DONE]", unasked.getLast());
+            }
+        }
+    }
+
+    @Test
+    void aStreamWithoutUsageIsCountedApproximately() throws Exception {
+        var logLines = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        String content = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t\"}}]}\n\n";
+        try (var stub = StubBackend.events(content, content, content, "data: [DONE]\n\n");
+             var gateway = Gateway.start(Settings.from(Map.of("PORT", "0", "BACKEND_URL", stub.uri().toString())),
+                     new Log(logLines::add))) {
+            String twelveCharacters = "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello world!\"}]}";
+            TestHttp.post(chat(gateway), twelveCharacters, "X-Request-ID", "est-1");
+            JsonObject line = logLines.stream().map(TestHttp::json)
+                    .filter(l -> l.string("request_id").orElse("").equals("est-1")).findFirst().orElseThrow();
+            assertEquals(3, line.longValue("prompt_tokens").orElseThrow(), "12 characters / 4");
+            assertEquals(3, line.longValue("completion_tokens").orElseThrow(), "one token per content chunk");
+            assertEquals("true", line.get("tokens_estimated").toJson());
+        }
+    }
+
+    @Test
     void eachFrameReachesTheClientBeforeTheBackendSendsTheNext() throws Exception {
         // The stub sends a frame, then waits for the test: if the gateway buffered, the
         // test would never see the frame and the stream would hang here.

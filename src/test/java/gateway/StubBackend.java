@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,7 +33,7 @@ final class StubBackend implements AutoCloseable {
     private volatile Reply reply;
     private final LinkedBlockingQueue<String> requests = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> authorizations = new LinkedBlockingQueue<>();
-    private final java.util.concurrent.Semaphore steps = new java.util.concurrent.Semaphore(0);
+    private final Semaphore steps = new Semaphore(0);
     final CountDownLatch clientWentAway = new CountDownLatch(1);
 
     StubBackend(Reply reply) throws IOException {

@@ -52,10 +52,6 @@ public final class EventStream {
         }
     }
 
-    public boolean isDone() {
-        return done;
-    }
-
     private void write(byte[] frame) throws IOException {
         out.write(frame);
         // The JDK server buffers chunked output: flush, or the frame waits for more.

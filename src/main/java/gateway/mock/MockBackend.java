@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -190,7 +191,7 @@ public final class MockBackend implements AutoCloseable {
     }
 
     private static Map<String, List<String>> lowerCaseNames(Map<String, List<String>> headers) {
-        var lower = new java.util.HashMap<String, List<String>>();
+        var lower = new HashMap<String, List<String>>();
         headers.forEach((name, values) -> lower.put(name.toLowerCase(), List.copyOf(values)));
         return lower;
     }

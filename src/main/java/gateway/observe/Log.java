@@ -1,5 +1,6 @@
 package gateway.observe;
 
+import gateway.json.JsonBoolean;
 import gateway.json.JsonNull;
 import gateway.json.JsonNumber;
 import gateway.json.JsonObject;
@@ -84,7 +85,7 @@ public final class Log {
             case Integer i -> JsonNumber.of(i);
             case Long l -> JsonNumber.of(l);
             case Double d -> JsonNumber.of(d);
-            case Boolean b -> gateway.json.JsonBoolean.of(b);
+            case Boolean b -> JsonBoolean.of(b);
             default -> new JsonString(value.toString());
         };
     }
