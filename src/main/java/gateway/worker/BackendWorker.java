@@ -9,7 +9,6 @@ import gateway.json.JsonArray;
 import gateway.json.JsonBoolean;
 import gateway.json.JsonException;
 import gateway.json.JsonObject;
-import gateway.json.JsonString;
 import gateway.json.JsonValue;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -88,66 +87,7 @@ public final class BackendWorker implements Worker, AutoCloseable {
                 return;
             }
             var lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-            new EventRelay(request, sink).relay(lines);
-        }
-    }
-
-    /** Forwards the events of one SSE reply; see the SSE spec, "Interpreting an event stream". */
-    private final class EventRelay {
-        private final ChatRequest request;
-        private final ChunkSink sink;
-
-        EventRelay(ChatRequest request, ChunkSink sink) {
-            this.request = request;
-            this.sink = sink;
-        }
-
-        void relay(BufferedReader lines) throws IOException {
-            String line;
-            while ((line = nextLine(lines)) != null) {
-                if (line.isEmpty() || line.startsWith(":")) {
-                    continue; // the end of an event, or a comment (keep-alive)
-                }
-                int colon = line.indexOf(':');
-                String field = colon < 0 ? line : line.substring(0, colon);
-                String value = colon < 0 ? "" : line.substring(colon + 1).strip();
-                switch (field) {
-                    case "data" -> {
-                        if (value.equals("[DONE]")) {
-                            return;
-                        }
-                        // Every OpenAI-style event is one JSON object on one data line, so each
-                        // line is sent on as it comes instead of waiting for the blank line.
-                        relayChunk(value);
-                    }
-                    case "error" -> throw errors.inStream(parseOr(value, new JsonString(value))); // llama.cpp's form
-                    case "event", "id", "retry" -> { }
-                    default -> throw errors.invalidReply("a line that is not Server-Sent Events", line);
-                }
-            }
-            throw errors.invalidReply("an incomplete stream", "the connection closed before data: [DONE]");
-        }
-
-        private void relayChunk(String data) throws IOException {
-            if (!(parseOr(data, null) instanceof JsonObject chunk)) {
-                throw errors.invalidReply("a data line that is not a JSON object", data);
-            }
-            if (chunk.has("error")) {
-                throw errors.inStream(chunk.get("error"));
-            }
-            var normal = chunk.toBuilder().put("id", request.id());
-            if (!chunk.has("object")) {
-                normal.put("object", "chat.completion.chunk");
-            }
-            sink.send(normal.build());
-        }
-
-        private String nextLine(BufferedReader lines) {
-            try {
-                return lines.readLine();
-            } catch (IOException e) {
-                throw errors.brokenReply(e);
-            }
+            new SseReader(errors, request, sink).relay(lines);
         }
     }
 
@@ -257,7 +197,7 @@ public final class BackendWorker implements Worker, AutoCloseable {
         return bytes;
     }
 
-    private static JsonValue parseOr(String text, JsonValue fallback) {
+    static JsonValue parseOr(String text, JsonValue fallback) {
         try {
             return Json.parse(text);
         } catch (JsonException e) {

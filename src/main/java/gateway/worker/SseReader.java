@@ -1,0 +1,74 @@
+package gateway.worker;
+
+import gateway.chat.ChatRequest;
+import gateway.json.JsonObject;
+import gateway.json.JsonString;
+import gateway.worker.Worker.ChunkSink;
+import java.io.BufferedReader;
+import java.io.IOException;
+
+/**
+ * Reads a backend's Server-Sent Events reply line by line and passes each chunk on as
+ * soon as its line arrives (see the SSE spec, "Interpreting an event stream"). The
+ * stream must end with {@code data: [DONE]}: anything else is reported as a failure,
+ * so a truncated reply never passes for a complete one.
+ */
+final class SseReader {
+    private final BackendErrors errors;
+    private final ChatRequest request;
+    private final ChunkSink sink;
+
+    SseReader(BackendErrors errors, ChatRequest request, ChunkSink sink) {
+        this.errors = errors;
+        this.request = request;
+        this.sink = sink;
+    }
+
+    void relay(BufferedReader lines) throws IOException {
+        String line;
+        while ((line = nextLine(lines)) != null) {
+            if (line.isEmpty() || line.startsWith(":")) {
+                continue; // the end of an event, or a comment (keep-alive)
+            }
+            int colon = line.indexOf(':');
+            String field = colon < 0 ? line : line.substring(0, colon);
+            String value = colon < 0 ? "" : line.substring(colon + 1).strip();
+            switch (field) {
+                case "data" -> {
+                    if (value.equals("[DONE]")) {
+                        return;
+                    }
+                    // Every OpenAI-style event is one JSON object on one data line, so each
+                    // line is sent on as it comes instead of waiting for the blank line.
+                    relayChunk(value);
+                }
+                case "error" -> throw errors.inStream(BackendWorker.parseOr(value, new JsonString(value))); // llama.cpp's form
+                case "event", "id", "retry" -> { }
+                default -> throw errors.invalidReply("a line that is not Server-Sent Events", line);
+            }
+        }
+        throw errors.invalidReply("an incomplete stream", "the connection closed before data: [DONE]");
+    }
+
+    private void relayChunk(String data) throws IOException {
+        if (!(BackendWorker.parseOr(data, null) instanceof JsonObject chunk)) {
+            throw errors.invalidReply("a data line that is not a JSON object", data);
+        }
+        if (chunk.has("error")) {
+            throw errors.inStream(chunk.get("error"));
+        }
+        var normal = chunk.toBuilder().put("id", request.id());
+        if (!chunk.has("object")) {
+            normal.put("object", "chat.completion.chunk");
+        }
+        sink.send(normal.build());
+    }
+
+    private String nextLine(BufferedReader lines) {
+        try {
+            return lines.readLine();
+        } catch (IOException e) {
+            throw errors.brokenReply(e);
+        }
+    }
+}
