@@ -11,7 +11,7 @@ import gateway.json.JsonValue;
 import gateway.worker.Worker;
 import java.io.IOException;
 
-/** {@code POST /v1/chat/completions}: read, check, hand to the worker, answer. */
+/** {@code POST /v1/chat/completions}: read, parse, check, hand to the worker, answer. */
 final class ChatEndpoint {
     private final Worker worker;
     private final Settings settings;
@@ -23,7 +23,7 @@ final class ChatEndpoint {
 
     void handle(Exchange exchange) throws IOException {
         JsonValue body = parse(exchange.readBody(settings.maxBodyBytes()));
-        ChatRequest request = ChatRequest.from(body, exchange.requestId(), settings.defaultModel());
+        ChatRequest request = ChatRequest.from(body, exchange.requestId(), settings.defaultModel(), settings.maxTokensLimit());
         exchange.model(request.model());
         exchange.stream(request.stream());
         if (request.stream()) {

@@ -25,6 +25,7 @@ import java.util.SequencedMap;
  * @param defaultModel          the model used when a request names none; may be empty
  * @param echoTokenDelay        the pause between words of a streamed echo reply
  * @param maxBodyBytes          the largest request body accepted
+ * @param maxTokensLimit        the largest {@code max_tokens} a request may ask for
  * @param modelsCacheTime       how long the backend's model list is reused
  * @param shutdownGrace         how long requests in flight may finish at shutdown
  */
@@ -38,6 +39,7 @@ public record Settings(
         String defaultModel,
         Duration echoTokenDelay,
         int maxBodyBytes,
+        int maxTokensLimit,
         Duration modelsCacheTime,
         Duration shutdownGrace) {
 
@@ -56,6 +58,8 @@ public record Settings(
         defaults.put("ECHO_TOKEN_DELAY_MS", "20");
         // 4 MiB: a long prompt is a few hundred KiB; room is left for base64 images.
         defaults.put("MAX_BODY_BYTES", "4194304");
+        // Caps what one request can make a GPU generate; raise it for long-output models.
+        defaults.put("MAX_TOKENS_LIMIT", "32768");
         defaults.put("MODELS_CACHE_SECONDS", "30");
         defaults.put("SHUTDOWN_GRACE_SECONDS", "10");
         return defaults;
@@ -91,6 +95,7 @@ public record Settings(
                 v.raw("DEFAULT_MODEL").strip(),
                 Duration.ofMillis(v.integer("ECHO_TOKEN_DELAY_MS", 0, 60_000)),
                 v.integer("MAX_BODY_BYTES", 1, 1 << 30),
+                v.integer("MAX_TOKENS_LIMIT", 1, 10_000_000),
                 Duration.ofSeconds(v.integer("MODELS_CACHE_SECONDS", 0, 86_400)),
                 Duration.ofSeconds(v.integer("SHUTDOWN_GRACE_SECONDS", 0, 3_600)));
     }
@@ -131,7 +136,7 @@ public record Settings(
     /** A copy listening on {@code port} (0 picks a free one), for tests and embedding. */
     public Settings withPort(int port) {
         return new Settings(host, port, backendUrl, backendApiKey, backendTimeout, backendConnectTimeout,
-                defaultModel, echoTokenDelay, maxBodyBytes, modelsCacheTime, shutdownGrace);
+                defaultModel, echoTokenDelay, maxBodyBytes, maxTokensLimit, modelsCacheTime, shutdownGrace);
     }
 
     /** Typed reads of raw values; each failure names the key, the value and what was expected. */

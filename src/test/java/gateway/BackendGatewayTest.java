@@ -58,6 +58,16 @@ class BackendGatewayTest {
     }
 
     @Test
+    void theBackendNeverSeesAMalformedRequest() throws Exception {
+        try (var mock = MockBackend.start("127.0.0.1", 0, MockOptions.defaults()); var gateway = gatewayFor(mock.uri())) {
+            var response = TestHttp.post(chat(gateway), "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":9}");
+            assertEquals(400, response.statusCode());
+            assertEquals("invalid_temperature", errorCode(response));
+            assertEquals(0, mock.chatRequests());
+        }
+    }
+
+    @Test
     void streamsFromTheBackendAndAsksItForUsage() throws Exception {
         try (var mock = MockBackend.start("127.0.0.1", 0, MockOptions.defaults().withReply("a b c"));
              var gateway = gatewayFor(mock.uri())) {

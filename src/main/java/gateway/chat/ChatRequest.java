@@ -3,13 +3,12 @@ package gateway.chat;
 import gateway.http.ApiError;
 import gateway.json.JsonArray;
 import gateway.json.JsonBoolean;
-import gateway.json.JsonNull;
 import gateway.json.JsonObject;
 import gateway.json.JsonString;
 import gateway.json.JsonValue;
 
 /**
- * A chat completion request that has passed the gateway's checks.
+ * A chat completion request that has passed the gateway's checks ({@link RequestChecks}).
  *
  * @param id           the request id: the completion's {@code id}
  * @param model        the model asked for (or the default), or {@code null} when neither
@@ -21,41 +20,21 @@ import gateway.json.JsonValue;
 public record ChatRequest(String id, String model, boolean stream, boolean includeUsage, JsonObject body) {
 
     /**
-     * Reads a parsed body.
+     * Checks a parsed body against {@link RequestChecks} and reads it.
      *
+     * @param maxTokensLimit the largest {@code max_tokens} accepted (MAX_TOKENS_LIMIT)
      * @throws ApiError 400 when the body is not a request the gateway can serve
      */
-    public static ChatRequest from(JsonValue parsed, String id, String defaultModel) {
+    public static ChatRequest from(JsonValue parsed, String id, String defaultModel, int maxTokensLimit) {
         if (!(parsed instanceof JsonObject body)) {
             throw ApiError.invalidRequest("invalid_request", null, "The request body must be a JSON object.");
         }
-        checkMessages(body.get("messages"));
-        String model = switch (body.get("model")) {
-            case null -> defaultModel.isEmpty() ? null : defaultModel;
-            case JsonString s when !s.value().isBlank() -> s.value();
-            default -> throw ApiError.invalidRequest("invalid_model", "model", "'model' must be a non-empty string.");
-        };
-        boolean stream = switch (body.get("stream")) {
-            case null -> false;
-            case JsonNull n -> false;
-            case JsonBoolean b -> b.value();
-            default -> throw ApiError.invalidRequest("invalid_stream", "stream", "'stream' must be true or false.");
-        };
+        RequestChecks.check(body, maxTokensLimit);
+        String model = body.string("model").orElse(defaultModel.isEmpty() ? null : defaultModel);
+        boolean stream = body.get("stream") == JsonBoolean.TRUE;
         boolean includeUsage = stream && body.object("stream_options")
                 .map(options -> options.get("include_usage") == JsonBoolean.TRUE).orElse(false);
         return new ChatRequest(id, model, stream, includeUsage, body);
-    }
-
-    private static void checkMessages(JsonValue messages) {
-        if (!(messages instanceof JsonArray list) || list.size() == 0) {
-            throw ApiError.invalidRequest("invalid_messages", "messages", "'messages' must be a non-empty array of messages.");
-        }
-        for (int i = 0; i < list.size(); i++) {
-            if (!(list.get(i) instanceof JsonObject message) || message.string("role").isEmpty()) {
-                throw ApiError.invalidRequest("invalid_messages", "messages[" + i + "]",
-                        "messages[" + i + "] must be an object with a string 'role'.");
-            }
-        }
     }
 
     /** The messages, each an object with a role (checked by {@link #from}). */

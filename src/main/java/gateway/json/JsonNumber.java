@@ -33,12 +33,23 @@ public record JsonNumber(String text) implements JsonValue {
         return Double.parseDouble(text);
     }
 
-    /** True when the number is a whole number that fits a {@code long} ({@code 3}, {@code 3.0}, {@code 3e2}). */
+    /**
+     * True when the number is a whole number that fits a {@code long} ({@code 3}, {@code 3.0},
+     * {@code 3e2}). Cheap on hostile input: a long has at most 19 digits, so longer texts
+     * are refused before any arithmetic, and {@code 1e-999999999} never reaches a division.
+     */
     public boolean isLong() {
+        if (text.length() > 40) {
+            return false;
+        }
         try {
-            decimalValue().longValueExact();
+            BigDecimal value = decimalValue().stripTrailingZeros();
+            if (value.scale() > 0 || value.precision() - value.scale() > 19) {
+                return false;
+            }
+            value.longValueExact();
             return true;
-        } catch (ArithmeticException e) {
+        } catch (ArithmeticException | NumberFormatException e) {
             return false;
         }
     }

@@ -112,6 +112,11 @@ class JsonTest {
         assertEquals(300, new JsonNumber("3e2").longValue());
         assertEquals(false, new JsonNumber("1.5").isLong());
         assertEquals(false, new JsonNumber("12345678901234567890").isLong());
+        assertEquals(false, new JsonNumber("1e-999999999").isLong(), "answered without huge arithmetic");
+        assertEquals(false, new JsonNumber("1e999999999").isLong());
+        assertEquals(false, new JsonNumber("1" + "0".repeat(100_000)).isLong());
+        assertEquals(true, new JsonNumber("-9223372036854775808").isLong());
+        assertEquals(false, new JsonNumber("9223372036854775808").isLong());
         assertEquals("2", JsonNumber.of(2.0).text());
         assertEquals("0.5", JsonNumber.of(0.5).text());
     }
