@@ -42,6 +42,7 @@ mock=$(PORT=0 start mock mock_backend_started mock --reply "Hello from the mock"
 echo_gw=$(PORT=0 ECHO_TOKEN_DELAY_MS=0 start echo gateway_started) || exit 1
 proxy=$(PORT=0 BACKEND_URL="$mock/v1" start proxy gateway_started) || exit 1
 down=$(PORT=0 BACKEND_URL="http://127.0.0.1:9" start down gateway_started) || exit 1
+keyed=$(PORT=0 API_KEYS="alice:sk-e2e-alice" RATE_LIMIT_RPM=2 start keyed gateway_started) || exit 1
 chat='{"model":"demo","messages":[{"role":"user","content":"hello world"}]}'
 stream='{"stream":true,"messages":[{"role":"user","content":"hello world"}]}'
 
@@ -98,6 +99,20 @@ check "unknown path: 404 not_found"       bash -c "grep -q 404 nf.code && grep -
 curl -s -D na.h -o na.json -X PUT "$echo_gw/v1/chat/completions"
 check "wrong method: 405 with Allow"      bash -c "grep -q 'HTTP/1.1 405' na.h && grep -qi '^allow: POST' na.h"
 check "log: one line per request"         has echo.log '"event":"request","request_id":"e2e-42"'
+
+curl -s -D k1.h -o k1.json "$keyed/v1/chat/completions" -d "$chat"
+check "no key: 401 unauthorized"          bash -c "grep -q 'HTTP/1.1 401' k1.h && grep -q '\"code\":\"unauthorized\"' k1.json"
+curl -s -D k2.h -o k2.json "$keyed/v1/chat/completions" -H 'Authorization: Bearer sk-e2e-alice' -d "$chat"
+check "key: 200"                          has k2.h "HTTP/1.1 200"
+check "key: x-ratelimit headers"          grep -qi '^x-ratelimit-remaining-requests: 1' k2.h
+curl -s -o /dev/null "$keyed/v1/chat/completions" -H 'x-api-key: sk-e2e-alice' -d "$chat"
+curl -s -D k3.h -o k3.json "$keyed/v1/chat/completions" -H 'x-api-key: sk-e2e-alice' -d "$chat"
+check "over the limit: 429"               has k3.h "HTTP/1.1 429"
+check "over the limit: Retry-After"       grep -qi '^retry-after: [0-9]' k3.h
+check "over the limit: retry-after-ms"    grep -qi '^retry-after-ms: [0-9]' k3.h
+check "over the limit: rate_limit_exceeded" has k3.json '"code":"rate_limit_exceeded"'
+check "log: key name, never the key"      bash -c "grep -q '\"key\":\"alice\"' keyed.log && ! grep -q 'sk-e2e-alice' keyed.log"
+check "open gateway warns at start"       has echo.log '"event":"no_api_keys"'
 
 PORT=abc "$JAVA" -jar "$jar" >cfg.out 2>cfg.err; echo $? >cfg.code
 check "bad setting: exit status 2"        has cfg.code 2

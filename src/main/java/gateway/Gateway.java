@@ -1,6 +1,8 @@
 package gateway;
 
 import com.sun.net.httpserver.HttpServer;
+import gateway.access.Access;
+import gateway.access.RateLimiter;
 import gateway.http.Exchange;
 import gateway.http.Router;
 import gateway.json.JsonObject;
@@ -29,11 +31,12 @@ import java.util.concurrent.Executors;
  * A request's path through it:
  * <pre>
  * client ─▶ HttpServer (one virtual thread per request)
- *           └─ Router       request id; exact path and method → 404 / 405;
- *              │            catches everything → OpenAI-shaped error; log + metrics at the end
- *              └─ ChatEndpoint  read body (MAX_BODY_BYTES → 413), parse → 400, check → 400
- *                 └─ Worker     echo locally, or call the backend → 502 / 504
- *                    └─ answer  JSON, or SSE frames flushed one by one, then [DONE]
+ *           └─ Router          request id; exact path and method → 404 / 405; catches
+ *              │               everything → OpenAI-shaped error; log + metrics at the end
+ *              └─ Access       API key → 401; rate limit → 429; charges tokens at the end
+ *                 └─ ChatEndpoint  body (MAX_BODY_BYTES → 413), parse → 400, check → 400
+ *                    └─ Worker     echo locally, or call the backend → 502 / 504
+ *                       └─ answer  JSON, or SSE frames flushed one by one, then [DONE]
  * </pre>
  */
 public final class Gateway implements AutoCloseable {
@@ -61,10 +64,12 @@ public final class Gateway implements AutoCloseable {
                 : new BackendWorker(settings.backendUrl(), settings.backendApiKey(), settings.backendTimeout(),
                         settings.backendConnectTimeout(), settings.defaultModel(), settings.modelsCacheTime());
         var chat = new ChatEndpoint(worker, settings);
+        var access = new Access(settings.apiKeys(), settings.rateLimits().any()
+                ? new RateLimiter(settings.rateLimits(), System::nanoTime) : null);
 
         Router router = new Router(metrics, log)
-                .route("POST", "/v1/chat/completions", chat::handle)
-                .route("GET", "/v1/models", exchange -> exchange.respond(200, worker.models()))
+                .route("POST", "/v1/chat/completions", access.guard(chat::handle))
+                .route("GET", "/v1/models", access.guard(exchange -> exchange.respond(200, worker.models())))
                 .route("GET", "/healthz", Gateway::live)
                 .route("GET", "/health", Gateway::live)
                 .route("GET", "/readyz", this::ready)

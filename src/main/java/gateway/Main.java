@@ -4,6 +4,8 @@ import gateway.mock.MockBackend;
 import gateway.mock.MockOptions;
 import gateway.observe.Log;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -63,11 +65,30 @@ public final class Main {
         log.info("gateway_started", "url", gateway.uri().toString(), "mode", gateway.mode(),
                 "env_file", named || envFile.toFile().exists() ? envFile.toString() : null,
                 "java", Runtime.version().toString());
+        if (settings.apiKeys().isEmpty()) {
+            warnOpen(log, settings.host());
+        }
         if (Runtime.version().feature() < 24) {
             log.warn("old_jdk", "message", "Running on JDK " + Runtime.version().feature()
                     + ": virtual threads pin on the HTTP server's locks before JDK 24; use JDK 24+ under load.");
         }
         // The server's dispatcher thread keeps the JVM running after main returns.
+    }
+
+    /** Without API_KEYS anyone who reaches the port may use the backend: say so, loudly off loopback. */
+    private static void warnOpen(Log log, String host) {
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        if (loopback) {
+            log.warn("no_api_keys", "message", "API_KEYS is empty: any local process may use this gateway.");
+        } else {
+            log.warn("no_api_keys", "message", "API_KEYS is empty and HOST=" + host
+                    + " is not a loopback address: ANYONE WHO CAN REACH THIS PORT CAN USE THE BACKEND. Set API_KEYS.");
+        }
     }
 
     private static void startMock(Map<String, String> options) {

@@ -1,5 +1,7 @@
 package gateway;
 
+import gateway.access.ApiKeys;
+import gateway.access.RateLimiter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -28,6 +30,8 @@ import java.util.SequencedMap;
  * @param maxTokensLimit        the largest {@code max_tokens} a request may ask for
  * @param modelsCacheTime       how long the backend's model list is reused
  * @param shutdownGrace         how long requests in flight may finish at shutdown
+ * @param apiKeys               the client keys; empty when the gateway runs open
+ * @param rateLimits            requests and tokens per minute per caller
  */
 public record Settings(
         String host,
@@ -41,7 +45,9 @@ public record Settings(
         int maxBodyBytes,
         int maxTokensLimit,
         Duration modelsCacheTime,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        ApiKeys apiKeys,
+        RateLimiter.Limits rateLimits) {
 
     /** Every key with its default, in the order {@code gateway.env} documents them. */
     static final SequencedMap<String, String> DEFAULTS = defaultValues();
@@ -62,6 +68,10 @@ public record Settings(
         defaults.put("MAX_TOKENS_LIMIT", "32768");
         defaults.put("MODELS_CACHE_SECONDS", "30");
         defaults.put("SHUTDOWN_GRACE_SECONDS", "10");
+        defaults.put("API_KEYS", "");
+        defaults.put("RATE_LIMIT_RPM", "0");
+        defaults.put("RATE_LIMIT_BURST", "0");
+        defaults.put("RATE_LIMIT_TPM", "0");
         return defaults;
     }
 
@@ -97,7 +107,9 @@ public record Settings(
                 v.integer("MAX_BODY_BYTES", 1, 1 << 30),
                 v.integer("MAX_TOKENS_LIMIT", 1, 10_000_000),
                 Duration.ofSeconds(v.integer("MODELS_CACHE_SECONDS", 0, 86_400)),
-                Duration.ofSeconds(v.integer("SHUTDOWN_GRACE_SECONDS", 0, 3_600)));
+                Duration.ofSeconds(v.integer("SHUTDOWN_GRACE_SECONDS", 0, 3_600)),
+                v.apiKeys("API_KEYS"),
+                v.rateLimits());
     }
 
     /**
@@ -136,7 +148,8 @@ public record Settings(
     /** A copy listening on {@code port} (0 picks a free one), for tests and embedding. */
     public Settings withPort(int port) {
         return new Settings(host, port, backendUrl, backendApiKey, backendTimeout, backendConnectTimeout,
-                defaultModel, echoTokenDelay, maxBodyBytes, maxTokensLimit, modelsCacheTime, shutdownGrace);
+                defaultModel, echoTokenDelay, maxBodyBytes, maxTokensLimit, modelsCacheTime, shutdownGrace,
+                apiKeys, rateLimits);
     }
 
     /** Typed reads of raw values; each failure names the key, the value and what was expected. */
@@ -184,6 +197,22 @@ public record Settings(
             } catch (URISyntaxException e) {
                 throw invalid(key, expected);
             }
+        }
+
+        /** The client keys; a bad entry is reported by position, never by value: keys are secrets. */
+        ApiKeys apiKeys(String key) {
+            try {
+                return ApiKeys.parse(raw.get(key));
+            } catch (IllegalArgumentException e) {
+                throw new SettingsException(key + ": " + e.getMessage());
+            }
+        }
+
+        /** RATE_LIMIT_BURST 0 means a whole minute's requests may come at once. */
+        RateLimiter.Limits rateLimits() {
+            int rpm = integer("RATE_LIMIT_RPM", 0, 1_000_000);
+            int burst = integer("RATE_LIMIT_BURST", 0, 1_000_000);
+            return new RateLimiter.Limits(rpm, burst == 0 ? rpm : burst, integer("RATE_LIMIT_TPM", 0, 1_000_000_000));
         }
 
         private SettingsException invalid(String key, String expected) {

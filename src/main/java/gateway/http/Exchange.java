@@ -31,6 +31,7 @@ public final class Exchange {
     private long promptTokens = -1;
     private long completionTokens = -1;
     private boolean tokensEstimated;
+    private String caller;
     private ApiError error;
     private boolean clientCancelled;
 
@@ -69,6 +70,16 @@ public final class Exchange {
 
     public String path() {
         return http.getRequestURI().getPath();
+    }
+
+    /** The client's IP address. */
+    public String clientAddress() {
+        return http.getRemoteAddress().getAddress().getHostAddress();
+    }
+
+    /** Sets a response header; call before the answer starts. */
+    public void responseHeader(String name, String value) {
+        http.getResponseHeaders().set(name, value);
     }
 
     /** The first value of a request header, or {@code null}. */
@@ -165,6 +176,16 @@ public final class Exchange {
         this.stream = stream;
     }
 
+    /** Records who is calling: the API key's name, never the key. */
+    public void caller(String caller) {
+        this.caller = caller;
+    }
+
+    /** Prompt plus completion tokens recorded so far (0 when unknown). */
+    public long tokensUsed() {
+        return Math.max(0, promptTokens) + Math.max(0, completionTokens);
+    }
+
     /** Records token usage, exact or estimated. */
     public void usage(long promptTokens, long completionTokens, boolean estimated) {
         this.promptTokens = promptTokens;
@@ -176,7 +197,7 @@ public final class Exchange {
     RequestSummary summary() {
         return new RequestSummary(arrival, requestId, method(), path(), route, status,
                 System.nanoTime() - startNanos, firstFrameNanos, model, stream, promptTokens, completionTokens,
-                tokensEstimated, http.getRemoteAddress().getAddress().getHostAddress(), outcome(),
+                tokensEstimated, caller, clientAddress(), outcome(),
                 error == null ? null : error.code());
     }
 
@@ -187,6 +208,8 @@ public final class Exchange {
             return "ok";
         } else if (error.status() == 500) {
             return "internal_error";
+        } else if (error.status() == 429) {
+            return "rate_limited";
         } else if (error.type().equals("api_error")) {
             return "backend_error";
         }

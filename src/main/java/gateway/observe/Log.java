@@ -51,6 +51,7 @@ public final class Log {
                 "prompt_tokens", s.promptTokens() < 0 ? null : s.promptTokens(),
                 "completion_tokens", s.completionTokens() < 0 ? null : s.completionTokens(),
                 "tokens_estimated", s.tokensEstimated(),
+                "key", s.caller(),
                 "client", s.client(),
                 "outcome", s.outcome(),
                 "error_code", s.errorCode());

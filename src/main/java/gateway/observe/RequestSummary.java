@@ -13,7 +13,8 @@ import java.time.Instant;
  * @param model            the model asked for, or {@code null}
  * @param promptTokens     -1 when unknown
  * @param completionTokens -1 when unknown
- * @param outcome          {@code ok}, {@code client_cancelled}, {@code invalid_request},
+ * @param caller           the API key's name, or {@code null} when keys are off
+ * @param outcome          {@code ok}, {@code client_cancelled}, {@code invalid_request}, {@code rate_limited},
  *                         {@code backend_error} or {@code internal_error}
  * @param errorCode        the OpenAI error code sent, or {@code null}
  */
@@ -31,6 +32,7 @@ public record RequestSummary(
         long promptTokens,
         long completionTokens,
         boolean tokensEstimated,
+        String caller,
         String client,
         String outcome,
         String errorCode) {

@@ -1,0 +1,113 @@
+package gateway.access;
+
+import gateway.http.ApiError;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The client keys of {@code API_KEYS}: {@code alice:sk-…,bob:sk-…,sk-…}. A key without a
+ * name is known by a fingerprint ({@code key-1a2b3c4d}, from its SHA-256), so logs and
+ * metrics can tell callers apart without ever holding a key.
+ *
+ * <p>Only SHA-256 digests are kept, and a presented key is compared with every one of
+ * them, in constant time: how long a check takes says nothing about how close a guess was.
+ */
+public final class ApiKeys {
+    private record Entry(String name, byte[] digest) {
+    }
+
+    private final List<Entry> entries;
+
+    private ApiKeys(List<Entry> entries) {
+        this.entries = List.copyOf(entries);
+    }
+
+    /**
+     * Parses {@code API_KEYS}; blank means no keys (the gateway runs open).
+     *
+     * @throws IllegalArgumentException for an empty name or key, naming the entry's position only
+     */
+    public static ApiKeys parse(String setting) {
+        var entries = new ArrayList<Entry>();
+        String[] items = setting.split(",");
+        for (int i = 0; i < items.length; i++) {
+            String item = items[i].strip();
+            if (item.isEmpty()) {
+                continue;
+            }
+            int colon = item.indexOf(':');
+            String name = colon < 0 ? null : item.substring(0, colon).strip();
+            String key = colon < 0 ? item : item.substring(colon + 1).strip();
+            if (key.isEmpty() || (name != null && name.isEmpty())) {
+                throw new IllegalArgumentException("entry " + (i + 1) + " needs the form name:key or key");
+            }
+            byte[] digest = sha256(key);
+            entries.add(new Entry(name != null ? name : "key-" + HexFormat.of().formatHex(digest, 0, 4), digest));
+        }
+        return new ApiKeys(entries);
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    /**
+     * The name of the caller whose key the request presents, from
+     * {@code Authorization: Bearer <key>}, {@code Authorization: Api-Key <key>} or
+     * {@code x-api-key: <key>}.
+     *
+     * @param headers looks up a request header by name
+     * @throws ApiError 401 when no key is presented or it matches none
+     */
+    public String authenticate(Function<String, String> headers) {
+        String presented = presentedKey(headers).orElseThrow(() -> unauthorized(
+                "Missing API key. Send it as 'Authorization: Bearer <key>' (or 'x-api-key: <key>')."));
+        byte[] digest = sha256(presented);
+        String match = null;
+        for (Entry entry : entries) {
+            // No early exit: every entry is compared, whatever matched.
+            if (MessageDigest.isEqual(entry.digest(), digest) && match == null) {
+                match = entry.name();
+            }
+        }
+        if (match == null) {
+            throw unauthorized("Invalid API key. Check the key you send with this request.");
+        }
+        return match;
+    }
+
+    private static Optional<String> presentedKey(Function<String, String> headers) {
+        String authorization = headers.apply("Authorization");
+        if (authorization != null) {
+            String[] parts = authorization.strip().split("\\s+", 2);
+            if (parts.length == 2 && (parts[0].equalsIgnoreCase("Bearer") || parts[0].equalsIgnoreCase("Api-Key"))) {
+                return Optional.of(parts[1].strip());
+            }
+        }
+        return Optional.ofNullable(headers.apply("x-api-key")).map(String::strip).filter(key -> !key.isEmpty());
+    }
+
+    private static ApiError unauthorized(String message) {
+        return new ApiError(401, "authentication_error", "unauthorized", null, message,
+                Map.of("WWW-Authenticate", "Bearer"));
+    }
+
+    private static byte[] sha256(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
