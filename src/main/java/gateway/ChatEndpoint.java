@@ -28,7 +28,7 @@ final class ChatEndpoint {
         exchange.stream(request.stream());
         if (request.stream()) {
             var relay = new StreamRelay(exchange, request);
-            worker.stream(request, relay::send);
+            worker.stream(request, relay);
             relay.finish();
         } else {
             JsonObject completion = worker.complete(request);

@@ -8,6 +8,7 @@ import gateway.http.Exchange;
 import gateway.json.JsonArray;
 import gateway.json.JsonObject;
 import gateway.json.JsonValue;
+import gateway.worker.Worker;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -22,10 +23,10 @@ import java.time.Instant;
  * chunk (llama.cpp) or sends {@code "choices": null} (vLLM). A backend that reports no
  * usage gets an estimate: one token per content chunk, one per four prompt characters.
  */
-final class StreamRelay {
+final class StreamRelay implements Worker.ChunkSink {
     private final Exchange exchange;
     private final ChatRequest request;
-    private EventStream events;
+    private volatile EventStream events;
     private JsonObject lastChunk;
     private Usage usage;
     private long contentChunks;
@@ -35,7 +36,8 @@ final class StreamRelay {
         this.request = request;
     }
 
-    void send(JsonObject chunk) throws IOException {
+    @Override
+    public void send(JsonObject chunk) throws IOException {
         lastChunk = chunk;
         if (chunk.object("usage").flatMap(Usage::from).orElse(null) instanceof Usage reported) {
             usage = reported;
@@ -48,6 +50,15 @@ final class StreamRelay {
             contentChunks++;
         }
         open().send(chunk);
+    }
+
+    /** During a backend's silence: a comment to the client, once the stream has started. */
+    @Override
+    public void keepAlive() throws IOException {
+        EventStream opened = events;
+        if (opened != null) {
+            opened.keepAlive();
+        }
     }
 
     /** Ends a complete stream: the usage chunk if asked for, then {@code [DONE]}. */

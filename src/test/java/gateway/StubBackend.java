@@ -92,6 +92,7 @@ final class StubBackend implements AutoCloseable {
             }
             exchange.sendResponseHeaders(r.status(), 0);
             OutputStream out = exchange.getResponseBody();
+            out.flush(); // the headers leave now, whatever the body does
             try {
                 for (String piece : r.pieces()) {
                     if (piece.equals(WAIT)) {

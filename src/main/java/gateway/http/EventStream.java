@@ -10,10 +10,13 @@ import java.nio.charset.StandardCharsets;
  * each flushed at once so no byte waits in a buffer, ending with {@code data: [DONE]}
  * as OpenAI's streams do.
  *
- * <p>An {@link IOException} from {@link #send} means the client has gone away.
+ * <p>An {@link IOException} from {@link #send} means the client has gone away. Writes are
+ * synchronized, so a keep-alive from another thread never splits a frame.
  */
 public final class EventStream {
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** An SSE comment: clients ignore it (SSE spec, "Parsing an event stream"). */
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final OutputStream out;
     private final Runnable onFirstFrame;
@@ -27,12 +30,17 @@ public final class EventStream {
 
     /** Sends one event. Compact JSON holds no raw line breaks, so one {@code data:} line carries it. */
     public void send(JsonValue data) throws IOException {
-        write(("data: " + data.toJson() + "\n\n").getBytes(StandardCharsets.UTF_8));
+        write(("data: " + data.toJson() + "\n\n").getBytes(StandardCharsets.UTF_8), true);
+    }
+
+    /** Sends a comment that clients ignore; a failure to send it means the client has gone. */
+    public void keepAlive() throws IOException {
+        write(KEEP_ALIVE, false);
     }
 
     /** Ends the stream the way OpenAI clients expect. */
     public void sendDone() throws IOException {
-        write(DONE);
+        write(DONE, true);
         done = true;
     }
 
@@ -52,11 +60,12 @@ public final class EventStream {
         }
     }
 
-    private void write(byte[] frame) throws IOException {
+    /** Synchronized: keep-alives come from another thread than the frames. */
+    private synchronized void write(byte[] frame, boolean isEvent) throws IOException {
         out.write(frame);
         // The JDK server buffers chunked output: flush, or the frame waits for more.
         out.flush();
-        if (!sentFrame) {
+        if (isEvent && !sentFrame) {
             sentFrame = true;
             onFirstFrame.run();
         }

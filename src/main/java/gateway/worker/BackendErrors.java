@@ -56,6 +56,12 @@ final class BackendErrors {
         return ApiError.backendUnavailable("The connection to the backend at " + backend + " failed: " + reason(e) + ".");
     }
 
+    /** A reply that went silent for longer than the timeout after it had started. */
+    ApiError silent() {
+        return ApiError.gatewayTimeout("The backend at " + backend + " sent nothing for " + timeout.toSeconds()
+                + " s (BACKEND_TIMEOUT_SECONDS) and was cut off.");
+    }
+
     /** A connection that broke while the reply was being read. */
     ApiError brokenReply(IOException e) {
         return ApiError.backendUnavailable("The backend at " + backend + " broke off its reply: " + reason(e) + ".");

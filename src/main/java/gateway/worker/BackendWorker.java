@@ -38,6 +38,7 @@ public final class BackendWorker implements Worker, AutoCloseable {
     private final Duration timeout;
     private final BackendErrors errors;
     private final BackendModels models;
+    private final Watchdog watchdog = new Watchdog();
 
     /**
      * @param baseUrl the server's address without {@code /v1}, e.g. {@code http://127.0.0.1:8081}
@@ -60,21 +61,24 @@ public final class BackendWorker implements Worker, AutoCloseable {
     @Override
     public JsonObject complete(ChatRequest request) {
         HttpResponse<InputStream> response = send(post(request));
-        try (InputStream body = response.body()) {
+        Watchdog.Watched body = watchdog.watch(response.body(), timeout, null);
+        try (body) {
             byte[] bytes = readReply(body);
             if (response.statusCode() / 100 != 2) {
                 throw errors.fromStatus(response.statusCode(), bytes, response.headers());
             }
             return normalized(request, parseCompletion(new String(bytes, StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            throw errors.brokenReply(e);
+            throw body.verdict() == Watchdog.Verdict.TIMED_OUT ? errors.silent() : errors.brokenReply(e);
         }
     }
 
     @Override
     public void stream(ChatRequest request, ChunkSink sink) throws IOException {
         HttpResponse<InputStream> response = send(post(request));
-        try (InputStream body = response.body()) {
+        // A silent backend is cut off after the timeout; the client is pinged meanwhile.
+        Watchdog.Watched body = watchdog.watch(response.body(), timeout, sink::keepAlive);
+        try (body) {
             if (response.statusCode() / 100 != 2) {
                 throw errors.fromStatus(response.statusCode(), readOrBroken(body), response.headers());
             }
@@ -87,7 +91,7 @@ public final class BackendWorker implements Worker, AutoCloseable {
                 return;
             }
             var lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-            new SseReader(errors, request, sink).relay(lines);
+            new SseReader(errors, request, sink, body).relay(lines);
         }
     }
 
@@ -108,6 +112,7 @@ public final class BackendWorker implements Worker, AutoCloseable {
 
     @Override
     public void close() {
+        watchdog.close();
         client.close();
     }
 
@@ -181,16 +186,19 @@ public final class BackendWorker implements Worker, AutoCloseable {
         throw errors.invalidReply("a reply that is not a chat completion", text.isEmpty() ? "(empty body)" : text);
     }
 
-    private byte[] readOrBroken(InputStream body) {
+    private byte[] readOrBroken(Watchdog.Watched body) {
         try {
             return readReply(body);
         } catch (IOException e) {
-            throw errors.brokenReply(e);
+            throw body.verdict() == Watchdog.Verdict.TIMED_OUT ? errors.silent() : errors.brokenReply(e);
         }
     }
 
-    private byte[] readReply(InputStream body) throws IOException {
+    private byte[] readReply(Watchdog.Watched body) throws IOException {
         byte[] bytes = body.readNBytes(MAX_REPLY_BYTES);
+        if (body.verdict() == Watchdog.Verdict.TIMED_OUT) {
+            throw errors.silent();
+        }
         if (bytes.length == MAX_REPLY_BYTES && body.read() != -1) {
             throw errors.invalidReply("a reply larger than " + MAX_REPLY_BYTES + " bytes", "");
         }

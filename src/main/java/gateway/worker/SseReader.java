@@ -17,11 +17,13 @@ final class SseReader {
     private final BackendErrors errors;
     private final ChatRequest request;
     private final ChunkSink sink;
+    private final Watchdog.Watched body;
 
-    SseReader(BackendErrors errors, ChatRequest request, ChunkSink sink) {
+    SseReader(BackendErrors errors, ChatRequest request, ChunkSink sink, Watchdog.Watched body) {
         this.errors = errors;
         this.request = request;
         this.sink = sink;
+        this.body = body;
     }
 
     void relay(BufferedReader lines) throws IOException {
@@ -64,11 +66,27 @@ final class SseReader {
         sink.send(normal.build());
     }
 
-    private String nextLine(BufferedReader lines) {
+    /**
+     * The next line, or null at the end. When the watchdog closed the reply, says why:
+     * the backend was silent too long (504), or the client has gone (IOException).
+     */
+    private String nextLine(BufferedReader lines) throws IOException {
+        String line = null;
+        IOException broken = null;
         try {
-            return lines.readLine();
+            line = lines.readLine();
         } catch (IOException e) {
-            throw errors.brokenReply(e);
+            broken = e;
         }
+        switch (body.verdict()) {
+            case TIMED_OUT -> throw errors.silent();
+            case CLIENT_GONE -> throw new IOException("the client went away during a silence of the backend");
+            case NONE -> {
+                if (broken != null) {
+                    throw errors.brokenReply(broken);
+                }
+            }
+        }
+        return line;
     }
 }

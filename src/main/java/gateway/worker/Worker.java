@@ -22,6 +22,15 @@ public interface Worker {
     interface ChunkSink {
         /** @throws IOException when the client has gone away; the worker must then stop */
         void send(JsonObject chunk) throws IOException;
+
+        /**
+         * Tells the client the stream is alive during a silence, from another thread; does
+         * nothing before the stream has started.
+         *
+         * @throws IOException when the client has gone away
+         */
+        default void keepAlive() throws IOException {
+        }
     }
 
     /** A whole {@code chat.completion} object, its {@code id} being the request's id. */

@@ -1,0 +1,137 @@
+package gateway.worker;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Watches backend replies while they are read, from one shared timer thread:
+ * <ul>
+ *   <li>a reply silent for longer than its idle timeout is closed, and reads as timed out
+ *       ({@code HttpClient} has no read timeout of its own once headers have arrived);
+ *   <li>during a silence, the client is sent a keep-alive every {@link #KEEP_ALIVE}: the
+ *       JDK server only tells that a client has gone when a write fails, so this is how
+ *       a departed client is noticed, and its backend call closed, within a second.
+ * </ul>
+ * Closing a reply's body from here wakes the thread blocked reading it.
+ */
+final class Watchdog implements AutoCloseable {
+    /**
+     * Silence after which the client is pinged. A departed client is only noticed at the
+     * second write after it left (the first still succeeds; its RST fails the next), so
+     * two pings must fit well within a second.
+     */
+    static final Duration KEEP_ALIVE = Duration.ofMillis(300);
+    private static final long TICK_MILLIS = 100;
+
+    /** Why a watched reply was closed. */
+    enum Verdict { NONE, TIMED_OUT, CLIENT_GONE }
+
+    /** Something that can be pinged during a silence; throws when the client has gone. */
+    @FunctionalInterface
+    interface KeepAlive {
+        void ping() throws IOException;
+    }
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "backend-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Set<Watched> watched = ConcurrentHashMap.newKeySet();
+
+    Watchdog() {
+        timer.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Wraps a reply's body; close the result to stop watching. */
+    Watched watch(InputStream body, Duration idleTimeout, KeepAlive keepAlive) {
+        var w = new Watched(body, idleTimeout.toNanos(), keepAlive);
+        watched.add(w);
+        return w;
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        for (Watched w : watched) {
+            long silent = now - w.lastRead;
+            if (silent > w.idleTimeoutNanos) {
+                w.end(Verdict.TIMED_OUT);
+            } else if (w.keepAlive != null && now - w.lastPing >= KEEP_ALIVE.toNanos() && silent >= KEEP_ALIVE.toNanos()) {
+                w.lastPing = now;
+                // On its own virtual thread: a slow client must not hold up the timer.
+                Thread.ofVirtual().start(w::ping);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+
+    /** A watched body: reading it counts as activity. */
+    final class Watched extends FilterInputStream {
+        private final long idleTimeoutNanos;
+        private final KeepAlive keepAlive;
+        private volatile long lastRead = System.nanoTime();
+        private volatile long lastPing = System.nanoTime();
+        private volatile Verdict verdict = Verdict.NONE;
+
+        private Watched(InputStream body, long idleTimeoutNanos, KeepAlive keepAlive) {
+            super(body);
+            this.idleTimeoutNanos = idleTimeoutNanos;
+            this.keepAlive = keepAlive;
+        }
+
+        Verdict verdict() {
+            return verdict;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            lastRead = System.nanoTime();
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            lastRead = System.nanoTime();
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            watched.remove(this);
+            super.close();
+        }
+
+        private void ping() {
+            try {
+                keepAlive.ping();
+            } catch (IOException clientGone) {
+                end(Verdict.CLIENT_GONE);
+            }
+        }
+
+        private void end(Verdict why) {
+            if (verdict == Verdict.NONE) {
+                verdict = why;
+            }
+            watched.remove(this);
+            try {
+                super.close();
+            } catch (IOException ignored) {
+                // closing is all that was wanted
+            }
+        }
+    }
+}
