@@ -43,6 +43,8 @@ echo_gw=$(PORT=0 ECHO_TOKEN_DELAY_MS=0 start echo gateway_started) || exit 1
 proxy=$(PORT=0 BACKEND_URL="$mock/v1" start proxy gateway_started) || exit 1
 down=$(PORT=0 BACKEND_URL="http://127.0.0.1:9" start down gateway_started) || exit 1
 keyed=$(PORT=0 API_KEYS="alice:sk-e2e-alice" RATE_LIMIT_RPM=2 start keyed gateway_started) || exit 1
+slow_mock=$(PORT=0 start slow_mock mock_backend_started mock --first-byte-delay-ms 3000) || exit 1
+slow=$(PORT=0 BACKEND_URL="$slow_mock" BACKEND_TIMEOUT_SECONDS=1 start slow gateway_started) || exit 1
 chat='{"model":"demo","messages":[{"role":"user","content":"hello world"}]}'
 stream='{"stream":true,"messages":[{"role":"user","content":"hello world"}]}'
 
@@ -79,6 +81,9 @@ curl -s -o d1.json -w '%{http_code}' "$down/v1/chat/completions" -d "$chat" >d1.
 check "backend down: 502"                 has d1.code 502
 check "backend down: backend_unavailable" has d1.json '"code":"backend_unavailable"'
 check "backend down: never an echo"       lacks d1.json 'Echo:'
+
+curl -s -o t1.json -w '%{http_code}' "$slow/v1/chat/completions" -d "$chat" >t1.code
+check "slow backend: 504 gateway_timeout" bash -c "grep -q 504 t1.code && grep -q '\"code\":\"gateway_timeout\"' t1.json"
 
 curl -s "$echo_gw/healthz" -o h.json
 check "/healthz"                          has h.json '{"status":"ok"}'

@@ -21,10 +21,12 @@ public final class Main {
     private static final String USAGE = """
             usage: java -jar gateway.jar [--env-file PATH]
                    java -jar gateway.jar mock [--host HOST] [--port N] [--reply TEXT] [--token-delay-ms N]
+                          [--first-byte-delay-ms N] [--error-rate R] [--rate-limit-rate R] [--cut-rate R] [--garbage-rate R]
 
             The gateway reads gateway.env from the working directory (or the file named by
             --env-file); environment variables override it. With no BACKEND_URL it echoes.
-            The mock backend listens on --port, else $PORT, else 8081.""";
+            The mock backend listens on --port, else $PORT, else 8081. Each rate R (0 to 1) is the
+            chance that a request gets that fault: a 500, a 429, a stream cut half-way, a garbage line.""";
 
     /** Exit status for a bad setting or argument: the gateway never started. */
     private static final int BAD_CONFIGURATION = 2;
@@ -92,11 +94,17 @@ public final class Main {
     }
 
     private static void startMock(Map<String, String> options) {
-        checkKnown(options, "--host", "--port", "--reply", "--token-delay-ms");
+        checkKnown(options, "--host", "--port", "--reply", "--token-delay-ms", "--first-byte-delay-ms",
+                "--error-rate", "--rate-limit-rate", "--cut-rate", "--garbage-rate");
         String port = options.getOrDefault("--port", System.getenv().getOrDefault("PORT", "8081"));
         var mockOptions = MockOptions.defaults()
                 .withReply(options.getOrDefault("--reply", "Mock"))
-                .withTokenDelay(Duration.ofMillis(number("--token-delay-ms", options.getOrDefault("--token-delay-ms", "0"))));
+                .withTokenDelay(Duration.ofMillis(number("--token-delay-ms", options.getOrDefault("--token-delay-ms", "0"))))
+                .withFirstByteDelay(Duration.ofMillis(number("--first-byte-delay-ms", options.getOrDefault("--first-byte-delay-ms", "0"))))
+                .withErrorRate(rate("--error-rate", options))
+                .withRateLimitRate(rate("--rate-limit-rate", options))
+                .withCutRate(rate("--cut-rate", options))
+                .withGarbageRate(rate("--garbage-rate", options));
         MockBackend mock = MockBackend.start(options.getOrDefault("--host", "127.0.0.1"), number("--port", port), mockOptions);
         Runtime.getRuntime().addShutdownHook(new Thread(mock::close));
         Log.toStandardOutput().info("mock_backend_started", "url", mock.uri().toString());
@@ -124,6 +132,19 @@ public final class Main {
                 throw new SettingsException("unknown option " + name + "\n" + USAGE);
             }
         }
+    }
+
+    private static double rate(String name, Map<String, String> options) {
+        String value = options.getOrDefault(name, "0");
+        try {
+            double rate = Double.parseDouble(value.strip());
+            if (rate >= 0 && rate <= 1) {
+                return rate;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new SettingsException(name + "=" + value + ": expected a number from 0 to 1");
     }
 
     private static int number(String name, String value) {

@@ -21,13 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small OpenAI-compatible backend for tests and teaching: {@code POST /v1/chat/completions}
  * answers with a fixed text, whole or streamed word by word, and {@code GET /v1/models}
  * lists its one model. It remembers the last request it received, so tests can check
- * what the gateway forwarded.
+ * what the gateway forwarded, and misbehaves on request ({@link MockOptions}): 500s,
+ * 429s, slow first bytes, streams cut half-way, garbage lines, paced frames.
  *
  * <pre>{@code java -jar gateway.jar mock --port 8081 --reply "Hello there"}</pre>
  */
@@ -95,9 +97,14 @@ public final class MockBackend implements AutoCloseable {
             chatRequests.incrementAndGet();
             lastRequest = new Received(lowerCaseNames(exchange.getRequestHeaders()), body);
             pause(options.firstByteDelay());
-            if (options.failStatus() != 0) {
-                sendJson(exchange, options.failStatus(), "{\"error\":{\"message\":\"mock failure\",\"type\":\"server_error\",\"code\":"
-                        + options.failStatus() + "}}");
+            if (chance(options.errorRate())) {
+                sendJson(exchange, 500, "{\"error\":{\"code\":500,\"message\":\"injected failure\",\"type\":\"server_error\"}}");
+                return;
+            }
+            if (chance(options.rateLimitRate())) {
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                exchange.getResponseHeaders().set("retry-after-ms", "1000");
+                sendJson(exchange, 429, "{\"error\":{\"message\":\"injected rate limit\",\"type\":\"rate_limit_error\",\"code\":\"rate_limit_exceeded\"}}");
                 return;
             }
             String model = body.string("model").orElse(options.model());
@@ -134,9 +141,18 @@ public final class MockBackend implements AutoCloseable {
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         String[] words = options.reply().split("(?<=\\S)(?=\\s)");
+        boolean cut = chance(options.cutRate());
+        boolean garbage = chance(options.garbageRate());
         for (int i = 0; i < words.length; i++) {
             if (i > 0) {
                 pause(options.tokenDelay());
+            }
+            if (i == words.length / 2 && garbage) {
+                out.write("<html>an injected line that is not Server-Sent Events</html>\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+            if (i == words.length / 2 && cut) {
+                return; // the stream ends here, without [DONE]
             }
             var delta = JsonObject.builder();
             if (i == 0) {
@@ -194,6 +210,10 @@ public final class MockBackend implements AutoCloseable {
         var lower = new HashMap<String, List<String>>();
         headers.forEach((name, values) -> lower.put(name.toLowerCase(), List.copyOf(values)));
         return lower;
+    }
+
+    private static boolean chance(double rate) {
+        return rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
     }
 
     private static void pause(Duration delay) {
