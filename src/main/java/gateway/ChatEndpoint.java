@@ -26,6 +26,7 @@ final class ChatEndpoint {
         ChatRequest request = ChatRequest.from(body, exchange.requestId(), settings.defaultModel(), settings.maxTokensLimit());
         exchange.model(request.model());
         exchange.stream(request.stream());
+        exchange.backend(worker.describe());
         if (request.stream()) {
             var relay = new StreamRelay(exchange, request);
             worker.stream(request, relay);

@@ -56,7 +56,8 @@ public final class Main {
         Path envFile = Path.of(options.getOrDefault("--env-file", "gateway.env"));
         Settings settings = Settings.load(envFile, named, System.getenv());
 
-        Log log = Log.toStandardOutput();
+        Log log = settings.logFile() == null ? Log.toStandardOutput()
+                : Log.toFile(settings.logFile(), settings.logMaxBytes(), settings.logMaxFiles());
         Gateway gateway = Gateway.start(settings, log);
         // Runs on SIGTERM and Ctrl-C: stop accepting, let requests in flight finish.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -32,6 +32,9 @@ import java.util.SequencedMap;
  * @param shutdownGrace         how long requests in flight may finish at shutdown
  * @param apiKeys               the client keys; empty when the gateway runs open
  * @param rateLimits            requests and tokens per minute per caller
+ * @param logFile               the log file, or {@code null} for standard output
+ * @param logMaxBytes           the size at which the log file is rotated
+ * @param logMaxFiles           how many rotated log files are kept
  */
 public record Settings(
         String host,
@@ -47,7 +50,10 @@ public record Settings(
         Duration modelsCacheTime,
         Duration shutdownGrace,
         ApiKeys apiKeys,
-        RateLimiter.Limits rateLimits) {
+        RateLimiter.Limits rateLimits,
+        Path logFile,
+        long logMaxBytes,
+        int logMaxFiles) {
 
     /** Every key with its default, in the order {@code gateway.env} documents them. */
     static final SequencedMap<String, String> DEFAULTS = defaultValues();
@@ -72,6 +78,9 @@ public record Settings(
         defaults.put("RATE_LIMIT_RPM", "0");
         defaults.put("RATE_LIMIT_BURST", "0");
         defaults.put("RATE_LIMIT_TPM", "0");
+        defaults.put("LOG_FILE", "");
+        defaults.put("LOG_MAX_BYTES", "104857600");
+        defaults.put("LOG_MAX_FILES", "5");
         return defaults;
     }
 
@@ -109,7 +118,10 @@ public record Settings(
                 Duration.ofSeconds(v.integer("MODELS_CACHE_SECONDS", 0, 86_400)),
                 Duration.ofSeconds(v.integer("SHUTDOWN_GRACE_SECONDS", 0, 3_600)),
                 v.apiKeys("API_KEYS"),
-                v.rateLimits());
+                v.rateLimits(),
+                v.raw("LOG_FILE").isBlank() ? null : Path.of(v.raw("LOG_FILE").strip()),
+                v.integer("LOG_MAX_BYTES", 1024, Integer.MAX_VALUE),
+                v.integer("LOG_MAX_FILES", 0, 1000));
     }
 
     /**
@@ -149,7 +161,7 @@ public record Settings(
     public Settings withPort(int port) {
         return new Settings(host, port, backendUrl, backendApiKey, backendTimeout, backendConnectTimeout,
                 defaultModel, echoTokenDelay, maxBodyBytes, maxTokensLimit, modelsCacheTime, shutdownGrace,
-                apiKeys, rateLimits);
+                apiKeys, rateLimits, logFile, logMaxBytes, logMaxFiles);
     }
 
     /** Typed reads of raw values; each failure names the key, the value and what was expected. */

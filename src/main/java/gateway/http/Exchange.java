@@ -28,6 +28,7 @@ public final class Exchange {
     private long firstFrameNanos = -1;
     private String model;
     private boolean stream;
+    private String backend;
     private long promptTokens = -1;
     private long completionTokens = -1;
     private boolean tokensEstimated;
@@ -171,6 +172,11 @@ public final class Exchange {
         this.model = model;
     }
 
+    /** Records where the reply comes from. */
+    public void backend(String backend) {
+        this.backend = backend;
+    }
+
     /** Records whether the request asked for a stream. */
     public void stream(boolean stream) {
         this.stream = stream;
@@ -196,7 +202,7 @@ public final class Exchange {
     /** The facts of this exchange, taken once its last byte is written. */
     RequestSummary summary() {
         return new RequestSummary(arrival, requestId, method(), path(), route, status,
-                System.nanoTime() - startNanos, firstFrameNanos, model, stream, promptTokens, completionTokens,
+                System.nanoTime() - startNanos, firstFrameNanos, model, stream, backend, promptTokens, completionTokens,
                 tokensEstimated, caller, clientAddress(), outcome(),
                 error == null ? null : error.code());
     }

@@ -8,6 +8,7 @@ import gateway.json.JsonString;
 import gateway.json.JsonValue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -29,6 +30,11 @@ public final class Log {
         return new Log(System.out::println);
     }
 
+    /** A log writing to {@code file}, rotated at {@code maxBytes}, keeping {@code maxFiles} old files. */
+    public static Log toFile(Path file, long maxBytes, int maxFiles) {
+        return new Log(new RotatingFile(file, maxBytes, maxFiles));
+    }
+
     public void info(String event, Object... fields) {
         write("info", event, fields);
     }
@@ -48,6 +54,7 @@ public final class Log {
                 "first_frame_ms", s.firstFrameNanos() < 0 ? null : millis(s.firstFrameNanos()),
                 "model", s.model(),
                 "stream", s.stream(),
+                "backend", s.backend(),
                 "prompt_tokens", s.promptTokens() < 0 ? null : s.promptTokens(),
                 "completion_tokens", s.completionTokens() < 0 ? null : s.completionTokens(),
                 "tokens_estimated", s.tokensEstimated(),

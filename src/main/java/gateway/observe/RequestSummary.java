@@ -11,6 +11,8 @@ import java.time.Instant;
  * @param latencyNanos     from the request's arrival to its last byte
  * @param firstFrameNanos  from arrival to the first streamed frame, or -1
  * @param model            the model asked for, or {@code null}
+ * @param backend          where the reply came from ({@code echo} or the backend's URL), or
+ *                         {@code null} when no worker was asked
  * @param promptTokens     -1 when unknown
  * @param completionTokens -1 when unknown
  * @param caller           the API key's name, or {@code null} when keys are off
@@ -29,6 +31,7 @@ public record RequestSummary(
         long firstFrameNanos,
         String model,
         boolean stream,
+        String backend,
         long promptTokens,
         long completionTokens,
         boolean tokensEstimated,

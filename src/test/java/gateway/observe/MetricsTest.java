@@ -10,7 +10,7 @@ class MetricsTest {
 
     static RequestSummary summary(int status, long latencyMillis, String outcome, String errorCode) {
         return new RequestSummary(Instant.now(), "id", "POST", "/v1/chat/completions", "POST /v1/chat/completions",
-                status, latencyMillis * 1_000_000, -1, "m", false, 10, 20, false, null, "127.0.0.1", outcome, errorCode);
+                status, latencyMillis * 1_000_000, -1, "m", false, "echo", 10, 20, false, null, "127.0.0.1", outcome, errorCode);
     }
 
     @Test
