@@ -99,6 +99,10 @@ check "/v1/models: echo model"            has m2.json '"id":"echo"'
 curl -s "$echo_gw/metrics" -o metrics.json
 check "/metrics: requests by route"       has metrics.json '"POST /v1/chat/completions":{"200":'
 check "/metrics: tokens"                  has metrics.json '"tokens":{"prompt":'
+curl -s -D mp.h "$echo_gw/metrics?format=prometheus" -o metrics.prom
+check "/metrics: Prometheus format"       has metrics.prom '# TYPE gen_ai_client_token_usage histogram'
+check "/metrics: Prometheus content type" grep -qi '^content-type: text/plain; version=0.0.4' mp.h
+check "overhead header on every answer"   grep -qi '^x-gateway-overhead-ms: [0-9]' r1.h
 
 curl -s -o bad.json -w '%{http_code}' "$echo_gw/v1/chat/completions" -d '{"messages":' >bad.code
 check "bad JSON: 400 invalid_json"        bash -c "grep -q 400 bad.code && grep -q '\"code\":\"invalid_json\"' bad.json"

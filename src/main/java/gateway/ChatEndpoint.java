@@ -29,10 +29,10 @@ final class ChatEndpoint {
         exchange.backend(worker.describe());
         if (request.stream()) {
             var relay = new StreamRelay(exchange, request);
-            worker.stream(request, relay);
+            worker.stream(request, relay, exchange::addBackendWait);
             relay.finish();
         } else {
-            JsonObject completion = worker.complete(request);
+            JsonObject completion = worker.complete(request, exchange::addBackendWait);
             completion.string("model").ifPresent(exchange::model); // the model that answered
             completion.object("usage").flatMap(Usage::from)
                     .ifPresent(usage -> exchange.usage(usage.promptTokens(), usage.completionTokens(), false));

@@ -73,7 +73,7 @@ public final class Gateway implements AutoCloseable {
                 .route("GET", "/healthz", Gateway::live)
                 .route("GET", "/health", Gateway::live)
                 .route("GET", "/readyz", this::ready)
-                .route("GET", "/metrics", exchange -> exchange.respond(200, metrics.toJson()));
+                .route("GET", "/metrics", this::metrics);
 
         this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), BACKLOG);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -132,6 +132,18 @@ public final class Gateway implements AutoCloseable {
 
     private static void live(Exchange exchange) throws IOException {
         exchange.respond(200, JsonObject.builder().put("status", "ok").build());
+    }
+
+    /** JSON by default; Prometheus' text format for {@code ?format=prometheus} or {@code Accept: text/plain}. */
+    private void metrics(Exchange exchange) throws IOException {
+        String accept = exchange.header("Accept");
+        boolean prometheus = "format=prometheus".equals(exchange.query())
+                || (accept != null && accept.contains("text/plain"));
+        if (prometheus) {
+            exchange.respond(200, Metrics.PROMETHEUS_CONTENT_TYPE, metrics.toPrometheus());
+        } else {
+            exchange.respond(200, metrics.toJson());
+        }
     }
 
     private void ready(Exchange exchange) throws IOException {

@@ -166,6 +166,7 @@ class BackendGatewayTest {
             var response = TestHttp.open(chat(gateway), STREAM);
             BufferedReader lines = TestHttp.lines(response);
             assertTrue(TestHttp.nextData(lines).contains("\"content\":\"t\""));
+            assertEquals(1, json(TestHttp.get(gateway.uri().resolve("/metrics"))).longValue("streams_in_flight").orElseThrow());
             stub.release();
             assertTrue(TestHttp.nextData(lines).contains("\"content\":\"t\""));
             stub.release();

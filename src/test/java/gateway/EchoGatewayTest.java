@@ -178,6 +178,31 @@ class EchoGatewayTest {
     }
 
     @Test
+    void metricsComeAsJsonOrInPrometheusFormat() {
+        TestHttp.post(at("/v1/chat/completions"), HELLO);
+        JsonObject json = json(TestHttp.get(at("/metrics")));
+        assertTrue(json.object("requests").orElseThrow().object("POST /v1/chat/completions").orElseThrow().longValue("200").orElseThrow() >= 1);
+        assertTrue(json.object("requests_by_model").orElseThrow().longValue("demo").orElseThrow() >= 1);
+        assertTrue(json.object("gateway_overhead").orElseThrow().longValue("count").orElseThrow() >= 1);
+
+        for (HttpResponse<String> prometheus : List.of(TestHttp.get(at("/metrics?format=prometheus")),
+                TestHttp.get(at("/metrics"), "Accept", "text/plain;version=0.0.4;q=0.2,*/*;q=0.1"))) {
+            assertEquals("text/plain; version=0.0.4; charset=utf-8", prometheus.headers().firstValue("Content-Type").orElseThrow());
+            assertTrue(prometheus.body().contains("gateway_requests_total{route=\"POST /v1/chat/completions\",status=\"200\",model=\"demo\"}"));
+            assertTrue(prometheus.body().contains("# TYPE gen_ai_server_time_to_first_token_seconds histogram"));
+        }
+    }
+
+    @Test
+    void everyAnswerTellsTheGatewaysOverhead() {
+        for (HttpResponse<String> response : List.of(TestHttp.post(at("/v1/chat/completions"), HELLO),
+                TestHttp.get(at("/nowhere")), TestHttp.post(at("/v1/chat/completions"), "{\"stream\":true," + HELLO.substring(1)))) {
+            String overhead = response.headers().firstValue("X-Gateway-Overhead-Ms").orElseThrow();
+            assertTrue(overhead.matches("\\d+\\.\\d{3}"), overhead);
+        }
+    }
+
+    @Test
     void eachRequestIsLoggedOnceWhenItEnds() {
         TestHttp.post(at("/v1/chat/completions"), HELLO, "X-Request-ID", "log-me");
         List<JsonObject> lines = logLines.stream().map(TestHttp::json)

@@ -2,6 +2,7 @@ package gateway.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import gateway.json.JsonValue;
+import gateway.observe.Metrics;
 import gateway.observe.RequestSummary;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,8 @@ public final class Exchange {
     private int status;
     private EventStream eventStream;
     private long firstFrameNanos = -1;
+    private long backendWaitNanos;
+    private final Metrics metrics;
     private String model;
     private boolean stream;
     private String backend;
@@ -36,8 +39,9 @@ public final class Exchange {
     private ApiError error;
     private boolean clientCancelled;
 
-    Exchange(HttpExchange http) {
+    Exchange(HttpExchange http, Metrics metrics) {
         this.http = http;
+        this.metrics = metrics;
         this.requestId = requestIdOf(http);
         // On every answer, errors and streams included.
         http.getResponseHeaders().set("X-Request-ID", requestId);
@@ -71,6 +75,11 @@ public final class Exchange {
 
     public String path() {
         return http.getRequestURI().getPath();
+    }
+
+    /** The raw query string, or {@code null}. */
+    public String query() {
+        return http.getRequestURI().getRawQuery();
     }
 
     /** The client's IP address. */
@@ -114,8 +123,13 @@ public final class Exchange {
 
     /** Answers with a JSON body. */
     public void respond(int status, JsonValue body) throws IOException {
-        byte[] bytes = body.toJson().getBytes(StandardCharsets.UTF_8);
-        http.getResponseHeaders().set("Content-Type", "application/json");
+        respond(status, "application/json", body.toJson());
+    }
+
+    /** Answers with a text body of the given type. */
+    public void respond(int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        http.getResponseHeaders().set("Content-Type", contentType);
         sendHeaders(status, bytes.length);
         http.getResponseBody().write(bytes);
     }
@@ -131,6 +145,7 @@ public final class Exchange {
         // Tells nginx and similar proxies in front of us not to buffer the stream.
         headers.set("X-Accel-Buffering", "no");
         sendHeaders(200, 0); // 0: chunked, length unknown
+        metrics.streamOpened();
         eventStream = new EventStream(http.getResponseBody(), () -> firstFrameNanos = System.nanoTime() - startNanos);
         return eventStream;
     }
@@ -160,7 +175,23 @@ public final class Exchange {
             throw new IllegalStateException("response already started with status " + this.status);
         }
         this.status = status;
+        // The gateway's own time so far, for a client to see what the hop costs.
+        long overheadMicros = Math.max(0, System.nanoTime() - startNanos - backendWaitNanos) / 1000;
+        http.getResponseHeaders().set("X-Gateway-Overhead-Ms", String.format("%d.%03d", overheadMicros / 1000, overheadMicros % 1000));
         http.sendResponseHeaders(status, length);
+    }
+
+    /** True once an event stream was opened (it is counted in flight until the exchange ends). */
+    boolean openedEventStream() {
+        return eventStream != null;
+    }
+
+    /**
+     * Adds time spent waiting on the backend. Called on the request's own thread, and
+     * the rest of the request's time is the gateway's overhead.
+     */
+    public void addBackendWait(long nanos) {
+        backendWaitNanos += nanos;
     }
 
     void route(String route) {
@@ -202,7 +233,7 @@ public final class Exchange {
     /** The facts of this exchange, taken once its last byte is written. */
     RequestSummary summary() {
         return new RequestSummary(arrival, requestId, method(), path(), route, status,
-                System.nanoTime() - startNanos, firstFrameNanos, model, stream, backend, promptTokens, completionTokens,
+                System.nanoTime() - startNanos, firstFrameNanos, backendWaitNanos, model, stream, backend, promptTokens, completionTokens,
                 tokensEstimated, caller, clientAddress(), outcome(),
                 error == null ? null : error.code());
     }

@@ -42,12 +42,15 @@ public final class Router implements HttpHandler {
     @Override
     public void handle(HttpExchange http) {
         try (http) {
-            var exchange = new Exchange(http);
+            var exchange = new Exchange(http, metrics);
             metrics.requestStarted();
             try {
                 serve(exchange);
             } finally {
                 metrics.requestEnded();
+                if (exchange.openedEventStream()) {
+                    metrics.streamClosed();
+                }
                 var summary = exchange.summary();
                 metrics.record(summary);
                 log.request(summary);

@@ -2,45 +2,53 @@ package gateway.observe;
 
 import gateway.json.JsonNumber;
 import gateway.json.JsonObject;
-import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.DoubleAccumulator;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A histogram of durations with fixed buckets, safe to record from many threads without
- * locks. Percentiles are estimated by interpolating inside a bucket, so they are exact
- * to within one bucket's width (a 1-2-5 series: at worst a factor of 2.5).
+ * A histogram with fixed bucket bounds, safe to record from many threads without locks,
+ * written as JSON (count, sum, max, p50, p99) or in Prometheus' text format (cumulative
+ * {@code _bucket} lines, {@code _sum}, {@code _count}). Percentiles are estimated by
+ * interpolating inside a bucket, so they are exact to within one bucket's width.
  */
 final class Histogram {
-    /** Upper bounds in seconds, 0.1 ms to 5 min: covers a health check and a long generation. */
-    static final double[] BOUNDS = {
+    /** Seconds, 0.1 ms to 5 min in a 1-2-5 series: a health check to a long generation. */
+    static final double[] SECONDS = {
         0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
         1, 2, 5, 10, 20, 50, 100, 300,
     };
+    /** Tokens: the bounds the OpenTelemetry GenAI conventions advise for gen_ai.client.token.usage. */
+    static final double[] TOKENS = {
+        1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+    };
 
-    private final LongAdder[] buckets = new LongAdder[BOUNDS.length + 1]; // the last one is +Inf
+    private final double[] bounds;
+    private final LongAdder[] buckets; // the last one is +Inf
     private final LongAdder count = new LongAdder();
-    private final LongAdder sumNanos = new LongAdder();
-    private final LongAccumulator maxNanos = new LongAccumulator(Math::max, 0);
+    private final DoubleAdder sum = new DoubleAdder();
+    private final DoubleAccumulator max = new DoubleAccumulator(Math::max, 0);
 
-    Histogram() {
+    Histogram(double[] bounds) {
+        this.bounds = bounds;
+        this.buckets = new LongAdder[bounds.length + 1];
         for (int i = 0; i < buckets.length; i++) {
             buckets[i] = new LongAdder();
         }
     }
 
-    void record(long nanos) {
-        double seconds = nanos / 1e9;
+    void record(double value) {
         int i = 0;
-        while (i < BOUNDS.length && seconds > BOUNDS[i]) {
+        while (i < bounds.length && value > bounds[i]) {
             i++;
         }
         buckets[i].increment();
         count.increment();
-        sumNanos.add(nanos);
-        maxNanos.accumulate(nanos);
+        sum.add(value);
+        max.accumulate(value);
     }
 
-    /** The estimated value below which {@code fraction} of the recordings fall, in seconds. */
+    /** The estimated value below which {@code fraction} of the recordings fall. */
     double percentile(double fraction) {
         long total = count.sum();
         if (total == 0) {
@@ -51,28 +59,43 @@ final class Histogram {
         for (int i = 0; i < buckets.length; i++) {
             long inBucket = buckets[i].sum();
             if (below + inBucket >= rank && inBucket > 0) {
-                double lower = i == 0 ? 0 : BOUNDS[i - 1];
-                double upper = i < BOUNDS.length ? BOUNDS[i] : maxNanos.get() / 1e9;
-                double estimate = lower + (upper - lower) * (rank - below) / inBucket;
-                return Math.min(estimate, maxNanos.get() / 1e9);
+                double lower = i == 0 ? 0 : bounds[i - 1];
+                double upper = i < bounds.length ? bounds[i] : max.get();
+                return Math.min(lower + (upper - lower) * (rank - below) / inBucket, max.get());
             }
             below += inBucket;
         }
-        return maxNanos.get() / 1e9;
+        return max.get();
     }
 
-    /** count, sum, max, p50 and p99, in milliseconds. */
-    JsonObject toJson() {
+    /** count, sum, max, p50 and p99, each value multiplied by {@code scale} (1000 for seconds to ms). */
+    JsonObject toJson(String unit, double scale) {
         return JsonObject.builder()
                 .put("count", count.sum())
-                .put("sum_ms", JsonNumber.of(round(sumNanos.sum() / 1e6)))
-                .put("max_ms", JsonNumber.of(round(maxNanos.get() / 1e6)))
-                .put("p50_ms", JsonNumber.of(round(percentile(0.50) * 1e3)))
-                .put("p99_ms", JsonNumber.of(round(percentile(0.99) * 1e3)))
+                .put("sum_" + unit, number(sum.sum() * scale))
+                .put("max_" + unit, number(max.get() * scale))
+                .put("p50_" + unit, number(percentile(0.50) * scale))
+                .put("p99_" + unit, number(percentile(0.99) * scale))
                 .build();
     }
 
-    private static double round(double millis) {
-        return Math.round(millis * 1000) / 1000.0;
+    /** Prometheus text exposition; {@code labels} is empty or like {@code type="input"}. */
+    void writePrometheus(StringBuilder out, String name, String labels) {
+        String separator = labels.isEmpty() ? "" : labels + ",";
+        long cumulative = 0;
+        for (int i = 0; i < bounds.length; i++) {
+            cumulative += buckets[i].sum();
+            out.append(name).append("_bucket{").append(separator).append("le=\"").append(Prometheus.number(bounds[i]))
+                    .append("\"} ").append(cumulative).append('\n');
+        }
+        cumulative += buckets[bounds.length].sum();
+        out.append(name).append("_bucket{").append(separator).append("le=\"+Inf\"} ").append(cumulative).append('\n');
+        String braces = labels.isEmpty() ? "" : "{" + labels + "}";
+        out.append(name).append("_sum").append(braces).append(' ').append(Prometheus.number(sum.sum())).append('\n');
+        out.append(name).append("_count").append(braces).append(' ').append(count.sum()).append('\n');
+    }
+
+    private static JsonNumber number(double value) {
+        return JsonNumber.of(Math.round(value * 1000) / 1000.0);
     }
 }

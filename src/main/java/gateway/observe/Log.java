@@ -52,6 +52,7 @@ public final class Log {
                 "status", s.status(),
                 "latency_ms", millis(s.latencyNanos()),
                 "first_frame_ms", s.firstFrameNanos() < 0 ? null : millis(s.firstFrameNanos()),
+                "overhead_ms", millis(Math.max(0, s.latencyNanos() - s.backendWaitNanos())),
                 "model", s.model(),
                 "stream", s.stream(),
                 "backend", s.backend(),

@@ -10,6 +10,8 @@ import java.time.Instant;
  *                         or {@code unmatched}; bounded, unlike {@code path}
  * @param latencyNanos     from the request's arrival to its last byte
  * @param firstFrameNanos  from arrival to the first streamed frame, or -1
+ * @param backendWaitNanos time spent waiting on the backend (connecting, headers, reading):
+ *                         the latency minus this is the gateway's own overhead
  * @param model            the model asked for, or {@code null}
  * @param backend          where the reply came from ({@code echo} or the backend's URL), or
  *                         {@code null} when no worker was asked
@@ -29,6 +31,7 @@ public record RequestSummary(
         int status,
         long latencyNanos,
         long firstFrameNanos,
+        long backendWaitNanos,
         String model,
         boolean stream,
         String backend,

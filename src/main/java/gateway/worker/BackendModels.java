@@ -54,7 +54,7 @@ final class BackendModels {
 
     private JsonObject fetch() {
         HttpResponse<InputStream> response = backend.send(
-                backend.request(uri, "gateway-models", PROBE_TIMEOUT.multipliedBy(5)).GET().build());
+                backend.request(uri, "gateway-models", PROBE_TIMEOUT.multipliedBy(5)).GET().build(), Worker.WaitMeter.NONE);
         try (InputStream in = response.body()) {
             byte[] body = in.readNBytes(4 << 20);
             int status = response.statusCode();
@@ -87,7 +87,7 @@ final class BackendModels {
     Optional<String> notReadyReason() {
         try {
             HttpResponse<InputStream> response = backend.send(
-                    backend.request(uri, "gateway-readyz", PROBE_TIMEOUT).GET().build());
+                    backend.request(uri, "gateway-readyz", PROBE_TIMEOUT).GET().build(), Worker.WaitMeter.NONE);
             try (InputStream in = response.body()) {
                 in.readNBytes(64 << 10);
             }

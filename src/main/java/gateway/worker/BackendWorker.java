@@ -59,9 +59,9 @@ public final class BackendWorker implements Worker, AutoCloseable {
     }
 
     @Override
-    public JsonObject complete(ChatRequest request) {
-        HttpResponse<InputStream> response = send(post(request));
-        Watchdog.Watched body = watchdog.watch(response.body(), timeout, null);
+    public JsonObject complete(ChatRequest request, WaitMeter meter) {
+        HttpResponse<InputStream> response = send(post(request), meter);
+        Watchdog.Watched body = watchdog.watch(response.body(), timeout, null, meter);
         try (body) {
             byte[] bytes = readReply(body);
             if (response.statusCode() / 100 != 2) {
@@ -74,10 +74,10 @@ public final class BackendWorker implements Worker, AutoCloseable {
     }
 
     @Override
-    public void stream(ChatRequest request, ChunkSink sink) throws IOException {
-        HttpResponse<InputStream> response = send(post(request));
+    public void stream(ChatRequest request, ChunkSink sink, WaitMeter meter) throws IOException {
+        HttpResponse<InputStream> response = send(post(request), meter);
         // A silent backend is cut off after the timeout; the client is pinged meanwhile.
-        Watchdog.Watched body = watchdog.watch(response.body(), timeout, sink::keepAlive);
+        Watchdog.Watched body = watchdog.watch(response.body(), timeout, sink::keepAlive, meter);
         try (body) {
             if (response.statusCode() / 100 != 2) {
                 throw errors.fromStatus(response.statusCode(), readOrBroken(body), response.headers());
@@ -117,7 +117,8 @@ public final class BackendWorker implements Worker, AutoCloseable {
     }
 
     /** Sends a request and waits for the response headers, mapping failures to API errors. */
-    HttpResponse<InputStream> send(HttpRequest request) {
+    HttpResponse<InputStream> send(HttpRequest request, WaitMeter meter) {
+        long start = System.nanoTime();
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
@@ -125,6 +126,8 @@ public final class BackendWorker implements Worker, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiError.backendUnavailable("The call to the backend was interrupted (the gateway is stopping).");
+        } finally {
+            meter.waited(System.nanoTime() - start);
         }
     }
 

@@ -36,13 +36,13 @@ public final class EchoWorker implements Worker {
     }
 
     @Override
-    public JsonObject complete(ChatRequest request) {
+    public JsonObject complete(ChatRequest request, WaitMeter meter) {
         String reply = replyTo(request);
         return Completions.completion(request.id(), now(), modelOf(request), reply, usage(request, reply));
     }
 
     @Override
-    public void stream(ChatRequest request, ChunkSink sink) throws IOException {
+    public void stream(ChatRequest request, ChunkSink sink, WaitMeter meter) throws IOException {
         String reply = replyTo(request);
         String model = modelOf(request);
         long created = now();
@@ -50,7 +50,7 @@ public final class EchoWorker implements Worker {
         String[] pieces = WORD_BOUNDARY.split(reply);
         for (int i = 0; i < pieces.length; i++) {
             if (i > 0) {
-                pause();
+                pause(meter);
             }
             sink.send(Completions.chunk(request.id(), created, model, Completions.delta(null, pieces[i]), null));
         }
@@ -99,10 +99,12 @@ public final class EchoWorker implements Worker {
         return WORD.matcher(text).results().count();
     }
 
-    private void pause() throws InterruptedIOException {
+    /** The pause stands in for a model generating: it counts as waiting on the backend. */
+    private void pause(WaitMeter meter) throws InterruptedIOException {
         if (tokenDelay.isZero()) {
             return;
         }
+        meter.waited(tokenDelay.toNanos());
         try {
             Thread.sleep(tokenDelay);
         } catch (InterruptedException e) {

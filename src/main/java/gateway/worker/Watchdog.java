@@ -11,7 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Watches backend replies while they are read, from one shared timer thread:
+ * Watches backend replies while they are read, from one shared timer thread (and
+ * measures how long each read waited, which is time spent on the backend, not the gateway):
  * <ul>
  *   <li>a reply silent for longer than its idle timeout is closed, and reads as timed out
  *       ({@code HttpClient} has no read timeout of its own once headers have arrived);
@@ -51,8 +52,8 @@ final class Watchdog implements AutoCloseable {
     }
 
     /** Wraps a reply's body; close the result to stop watching. */
-    Watched watch(InputStream body, Duration idleTimeout, KeepAlive keepAlive) {
-        var w = new Watched(body, idleTimeout.toNanos(), keepAlive);
+    Watched watch(InputStream body, Duration idleTimeout, KeepAlive keepAlive, Worker.WaitMeter meter) {
+        var w = new Watched(body, idleTimeout.toNanos(), keepAlive, meter);
         watched.add(w);
         return w;
     }
@@ -80,14 +81,16 @@ final class Watchdog implements AutoCloseable {
     final class Watched extends FilterInputStream {
         private final long idleTimeoutNanos;
         private final KeepAlive keepAlive;
+        private final Worker.WaitMeter meter;
         private volatile long lastRead = System.nanoTime();
         private volatile long lastPing = System.nanoTime();
         private volatile Verdict verdict = Verdict.NONE;
 
-        private Watched(InputStream body, long idleTimeoutNanos, KeepAlive keepAlive) {
+        private Watched(InputStream body, long idleTimeoutNanos, KeepAlive keepAlive, Worker.WaitMeter meter) {
             super(body);
             this.idleTimeoutNanos = idleTimeoutNanos;
             this.keepAlive = keepAlive;
+            this.meter = meter;
         }
 
         Verdict verdict() {
@@ -96,16 +99,24 @@ final class Watchdog implements AutoCloseable {
 
         @Override
         public int read() throws IOException {
+            long start = System.nanoTime();
             int b = super.read();
-            lastRead = System.nanoTime();
+            readAfter(start);
             return b;
         }
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
+            long start = System.nanoTime();
             int n = super.read(buffer, offset, length);
-            lastRead = System.nanoTime();
+            readAfter(start);
             return n;
+        }
+
+        /** A read is activity, and the time it blocked was spent waiting on the backend. */
+        private void readAfter(long start) {
+            lastRead = System.nanoTime();
+            meter.waited(lastRead - start);
         }
 
         @Override

@@ -33,8 +33,16 @@ public interface Worker {
         }
     }
 
+    /** Told how long a call waited on its backend, to tell the gateway's own overhead apart. */
+    @FunctionalInterface
+    interface WaitMeter {
+        WaitMeter NONE = nanos -> { };
+
+        void waited(long nanos);
+    }
+
     /** A whole {@code chat.completion} object, its {@code id} being the request's id. */
-    JsonObject complete(ChatRequest request);
+    JsonObject complete(ChatRequest request, WaitMeter meter);
 
     /**
      * Streams {@code chat.completion.chunk} objects to {@code sink}, returning once the
@@ -43,7 +51,7 @@ public interface Worker {
      *
      * @throws IOException only when {@code sink} threw it: the client went away
      */
-    void stream(ChatRequest request, ChunkSink sink) throws IOException;
+    void stream(ChatRequest request, ChunkSink sink, WaitMeter meter) throws IOException;
 
     /** The model list, in the shape of OpenAI's {@code GET /v1/models}. */
     JsonObject models();

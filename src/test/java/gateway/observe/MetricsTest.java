@@ -1,6 +1,7 @@
 package gateway.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gateway.json.JsonObject;
 import java.time.Instant;
@@ -8,9 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class MetricsTest {
 
+    /** A finished request of model "m" that spent 40% of its time waiting on the backend. */
     static RequestSummary summary(int status, long latencyMillis, String outcome, String errorCode) {
         return new RequestSummary(Instant.now(), "id", "POST", "/v1/chat/completions", "POST /v1/chat/completions",
-                status, latencyMillis * 1_000_000, -1, "m", false, "echo", 10, 20, false, null, "127.0.0.1", outcome, errorCode);
+                status, latencyMillis * 1_000_000, -1, latencyMillis * 400_000, "m", false, "echo", 10, 20, false, null, "127.0.0.1", outcome, errorCode);
     }
 
     @Test
@@ -39,15 +41,56 @@ class MetricsTest {
 
     @Test
     void histogramPercentilesAreWithinTheirBucket() {
-        var histogram = new Histogram();
+        var histogram = new Histogram(Histogram.SECONDS);
         for (int i = 1; i <= 100; i++) {
-            histogram.record(i * 1_000_000L); // 1 ms .. 100 ms
+            histogram.record(i / 1000.0); // 1 ms .. 100 ms
         }
         double p50 = histogram.percentile(0.5);
         double p99 = histogram.percentile(0.99);
         assertEquals(true, p50 > 0.02 && p50 <= 0.05, "p50 " + p50 + " lies in the 20..50 ms bucket");
         assertEquals(true, p99 > 0.05 && p99 <= 0.1, "p99 " + p99 + " lies in the 50..100 ms bucket");
         assertEquals(0.1, histogram.percentile(1.0), 1e-9, "never above the maximum");
-        assertEquals(0, new Histogram().percentile(0.5));
+        assertEquals(0, new Histogram(Histogram.SECONDS).percentile(0.5));
+    }
+
+    @Test
+    void prometheusTextFormat() {
+        var metrics = new Metrics();
+        metrics.record(summary(200, 5, "ok", null));
+        metrics.record(summary(200, 700, "ok", null));
+        metrics.record(summary(429, 1, "rate_limited", "rate_limit_exceeded"));
+        metrics.streamOpened();
+        String text = metrics.toPrometheus();
+        assertTrue(text.contains("""
+                # HELP gateway_requests_total Requests that have ended, by route, status and model.
+                # TYPE gateway_requests_total counter
+                gateway_requests_total{route="POST /v1/chat/completions",status="200",model="m"} 2
+                gateway_requests_total{route="POST /v1/chat/completions",status="429",model="m"} 1
+                """), text);
+        assertTrue(text.contains("gateway_streams_in_flight 1\n"));
+        assertTrue(text.contains("gateway_rate_limited_total 1\n"));
+        assertTrue(text.contains("# TYPE gen_ai_server_request_duration_seconds histogram\n"));
+        assertTrue(text.contains("gen_ai_server_request_duration_seconds_bucket{le=\"0.005\"} 2\n"), "cumulative");
+        assertTrue(text.contains("gen_ai_server_request_duration_seconds_bucket{le=\"1\"} 3\n"));
+        assertTrue(text.contains("gen_ai_server_request_duration_seconds_bucket{le=\"+Inf\"} 3\n"));
+        assertTrue(text.contains("gen_ai_server_request_duration_seconds_count 3\n"));
+        assertTrue(text.contains("gen_ai_client_token_usage_bucket{gen_ai_token_type=\"input\",le=\"16\"} 3\n"));
+        assertTrue(text.contains("gen_ai_client_token_usage_sum{gen_ai_token_type=\"output\"} 60\n"));
+        assertTrue(text.contains("gateway_overhead_seconds_sum 0.4236\n"), "60% of 706 ms");
+        for (String line : text.split("\n")) {
+            assertTrue(line.startsWith("# ") || line.matches("[a-z_]+(\\{.*\\})? -?[0-9.E+-]+"), line);
+        }
+    }
+
+    @Test
+    void modelLabelsAreBounded() {
+        var metrics = new Metrics();
+        for (int i = 0; i < Metrics.MAX_MODELS + 50; i++) {
+            metrics.record(new RequestSummary(Instant.now(), "id", "POST", "/v1/chat/completions", "POST /v1/chat/completions",
+                    200, 1, -1, 0, "model-" + i, false, "echo", 1, 1, false, null, "127.0.0.1", "ok", null));
+        }
+        JsonObject byModel = metrics.toJson().object("requests_by_model").orElseThrow();
+        assertEquals(Metrics.MAX_MODELS + 1, byModel.members().size());
+        assertEquals(50, byModel.longValue("other").orElseThrow());
     }
 }
