@@ -29,8 +29,12 @@ final class ChatEndpoint {
         exchange.backend(worker.describe());
         if (request.stream()) {
             var relay = new StreamRelay(exchange, request);
-            worker.stream(request, relay, exchange::addBackendWait);
-            relay.finish();
+            try {
+                worker.stream(request, relay, exchange::addBackendWait);
+                relay.finish();
+            } finally {
+                relay.recordUsage(); // also when the stream broke or the client left
+            }
         } else {
             JsonObject completion = worker.complete(request, exchange::addBackendWait);
             completion.string("model").ifPresent(exchange::model); // the model that answered

@@ -61,13 +61,22 @@ final class StreamRelay implements Worker.ChunkSink {
         }
     }
 
-    /** Ends a complete stream: the usage chunk if asked for, then {@code [DONE]}. */
-    void finish() throws IOException {
+    /**
+     * Records the usage on the exchange, however the stream ended: a stream the client
+     * cancelled still used the GPU, and is counted (and charged to its rate limit).
+     */
+    Usage recordUsage() {
         if (lastChunk != null) {
             lastChunk.string("model").ifPresent(exchange::model); // the model that answered
         }
         Usage counted = usage != null ? usage : estimate();
         exchange.usage(counted.promptTokens(), counted.completionTokens(), counted.estimated());
+        return counted;
+    }
+
+    /** Ends a complete stream: the usage chunk if asked for, then {@code [DONE]}. */
+    void finish() throws IOException {
+        Usage counted = recordUsage();
         if (request.includeUsage()) {
             String model = lastChunk == null ? request.model() : lastChunk.string("model").orElse(request.model());
             long created = lastChunk == null ? Instant.now().getEpochSecond()

@@ -209,8 +209,10 @@ class BackendGatewayTest {
             pieces.add(frame);
             pieces.add(StubBackend.PAUSE);
         }
+        var cancelLog = new java.util.concurrent.CopyOnWriteArrayList<String>();
         try (var stub = new StubBackend(new StubBackend.Reply(200, "text/event-stream", pieces));
-             var gateway = gatewayFor(stub.uri())) {
+             var gateway = Gateway.start(Settings.from(Map.of("PORT", "0", "BACKEND_URL", stub.uri().toString())),
+                     new Log(cancelLog::add))) {
             var response = TestHttp.open(chat(gateway), STREAM);
             BufferedReader lines = TestHttp.lines(response);
             TestHttp.nextData(lines);
@@ -218,6 +220,10 @@ class BackendGatewayTest {
             stub.release();
             assertTrue(stub.clientWentAway.await(5, TimeUnit.SECONDS), "the backend saw its connection closed");
         }
+        JsonObject line = TestHttp.json(cancelLog.stream().filter(l -> l.contains("\"event\":\"request\"")).findFirst().orElseThrow());
+        assertEquals("client_cancelled", line.string("outcome").orElseThrow(), "a client cancel, not an error");
+        assertTrue(line.longValue("completion_tokens").orElseThrow() >= 1, "what was generated is still counted");
+        assertEquals("true", line.get("tokens_estimated").toJson());
     }
 
     @Test
