@@ -78,7 +78,8 @@ public final class BackendWorker implements Worker, AutoCloseable {
         HttpResponse<InputStream> response = send(post(request), meter);
         // A silent backend is cut off after the timeout; the client is pinged meanwhile.
         Watchdog.Watched body = watchdog.watch(response.body(), timeout, sink::keepAlive, meter);
-        try (body) {
+        boolean complete = false;
+        try {
             if (response.statusCode() / 100 != 2) {
                 throw errors.fromStatus(response.statusCode(), readOrBroken(body), response.headers());
             }
@@ -92,7 +93,29 @@ public final class BackendWorker implements Worker, AutoCloseable {
             }
             var lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
             new SseReader(errors, request, sink, body).relay(lines);
+            complete = true;
+        } finally {
+            if (complete) {
+                finishReading(body);
+            } else {
+                body.close(); // closing the body is how the backend call is cancelled
+            }
         }
+    }
+
+    /**
+     * After {@code [DONE]} a reply has only its last chunk to come. Closed before that is
+     * read, the connection would be reset instead of going back to the pool; read on its
+     * own virtual thread, it does not hold up the client (the watchdog still bounds it).
+     */
+    private static void finishReading(Watchdog.Watched body) {
+        Thread.ofVirtual().start(() -> {
+            try (body) {
+                body.skip(MAX_REPLY_BYTES);
+            } catch (IOException e) {
+                // the connection is lost either way
+            }
+        });
     }
 
     @Override
