@@ -33,7 +33,7 @@ final class ChatEndpoint {
                 worker.stream(request, relay, exchange::addBackendWait);
                 relay.finish();
             } finally {
-                relay.recordUsage(); // also when the stream broke or the client left
+                relay.record(); // also when the stream broke or the client left
             }
         } else {
             JsonObject completion = worker.complete(request, exchange::addBackendWait);

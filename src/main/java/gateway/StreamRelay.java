@@ -11,6 +11,7 @@ import gateway.json.JsonValue;
 import gateway.worker.Worker;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Passes a worker's chunks to the client as Server-Sent Events, one flushed frame each,
@@ -39,8 +40,9 @@ final class StreamRelay implements Worker.ChunkSink {
     @Override
     public void send(JsonObject chunk) throws IOException {
         lastChunk = chunk;
-        if (chunk.object("usage").flatMap(Usage::from).orElse(null) instanceof Usage reported) {
-            usage = reported;
+        Optional<Usage> reported = chunk.object("usage").flatMap(Usage::from);
+        if (reported.isPresent()) {
+            usage = reported.get();
             chunk = chunk.toBuilder().remove("usage").build();
         }
         if (!(chunk.get("choices") instanceof JsonArray choices) || choices.size() == 0) {
@@ -62,22 +64,22 @@ final class StreamRelay implements Worker.ChunkSink {
     }
 
     /**
-     * Records the usage on the exchange, however the stream ended: a stream the client
-     * cancelled still used the GPU, and is counted (and charged to its rate limit).
+     * Records the model that answered and the usage on the exchange, however the stream
+     * ended: a stream the client cancelled still used the GPU, and is counted (and
+     * charged to its rate limit). Call once, when the stream is over.
      */
-    Usage recordUsage() {
+    void record() {
         if (lastChunk != null) {
-            lastChunk.string("model").ifPresent(exchange::model); // the model that answered
+            lastChunk.string("model").ifPresent(exchange::model);
         }
-        Usage counted = usage != null ? usage : estimate();
+        Usage counted = counted();
         exchange.usage(counted.promptTokens(), counted.completionTokens(), counted.estimated());
-        return counted;
     }
 
     /** Ends a complete stream: the usage chunk if asked for, then {@code [DONE]}. */
     void finish() throws IOException {
-        Usage counted = recordUsage();
         if (request.includeUsage()) {
+            Usage counted = counted();
             String model = lastChunk == null ? request.model() : lastChunk.string("model").orElse(request.model());
             long created = lastChunk == null ? Instant.now().getEpochSecond()
                     : lastChunk.longValue("created").orElse(Instant.now().getEpochSecond());
@@ -101,6 +103,14 @@ final class StreamRelay implements Worker.ChunkSink {
             }
         }
         return false;
+    }
+
+    /** The usage the backend reported, else an estimate, made once the stream is over. */
+    private Usage counted() {
+        if (usage == null) {
+            usage = estimate();
+        }
+        return usage;
     }
 
     private Usage estimate() {
