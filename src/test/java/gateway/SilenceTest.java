@@ -60,6 +60,15 @@ class SilenceTest {
         }
     }
 
+    @Test
+    void aReadinessProbeOfAStalledBackendAnswers503InsteadOfHanging() throws Exception {
+        try (var stub = StubBackend.events(StubBackend.WAIT); var gateway = BackendGatewayTest.gatewayFor(stub.uri())) {
+            var ready = TestHttp.get(gateway.uri().resolve("/readyz"));
+            assertEquals(503, ready.statusCode());
+            assertTrue(json(ready).string("reason").orElseThrow().contains("sent nothing for 2 s"), ready.body());
+        }
+    }
+
     /**
      * A backend on a raw socket: sends its headers and one frame, then says nothing and
      * waits to see its connection closed. The client leaves after the first frame; the

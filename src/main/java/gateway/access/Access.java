@@ -1,6 +1,5 @@
 package gateway.access;
 
-import gateway.http.Exchange;
 import gateway.http.Router.Handler;
 import java.util.Objects;
 

@@ -58,14 +58,20 @@ final class BackendErrors {
         return ApiError.backendUnavailable("The connection to the backend at " + backend + " failed: " + reason(e) + ".");
     }
 
-    /** A reply that went silent for longer than the timeout after it had started. */
-    ApiError silent() {
-        return ApiError.gatewayTimeout("The backend at " + backend + " sent nothing for " + timeout.toSeconds()
-                + " s (BACKEND_TIMEOUT_SECONDS) and was cut off.");
+    private ApiError silentFor(Duration limit) {
+        String setting = limit.equals(timeout) ? " (BACKEND_TIMEOUT_SECONDS)" : "";
+        return ApiError.gatewayTimeout("The backend at " + backend + " sent nothing for " + limit.toSeconds()
+                + " s" + setting + " and was cut off.");
     }
 
-    /** A connection that broke while the reply was being read. */
+    /**
+     * A reply that could not be read to its end: the connection broke (502), or the
+     * watchdog cut off a backend silent for too long (504).
+     */
     ApiError brokenReply(IOException e) {
+        if (e instanceof Watchdog.SilentBackend silent) {
+            return silentFor(silent.limit());
+        }
         return ApiError.backendUnavailable("The backend at " + backend + " broke off its reply: " + reason(e) + ".");
     }
 

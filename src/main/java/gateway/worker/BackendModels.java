@@ -5,10 +5,8 @@ import gateway.json.Json;
 import gateway.json.JsonArray;
 import gateway.json.JsonException;
 import gateway.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -19,6 +17,8 @@ import java.util.Optional;
 final class BackendModels {
     /** A readiness probe must answer quickly: orchestrators call it every few seconds. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /** The model list is asked for on a client's behalf, so it may take a little longer. */
+    private static final Duration LIST_TIMEOUT = Duration.ofSeconds(10);
 
     private record Cached(JsonObject list, long expiresAtNanos) {
     }
@@ -53,25 +53,22 @@ final class BackendModels {
     }
 
     private JsonObject fetch() {
-        HttpResponse<InputStream> response = backend.send(
-                backend.request(uri, "gateway-models", PROBE_TIMEOUT.multipliedBy(5)).GET().build(), Worker.WaitMeter.NONE);
-        try (InputStream in = response.body()) {
-            byte[] body = in.readNBytes(4 << 20);
-            int status = response.statusCode();
-            if (status == 404 || status == 405) {
-                return fallbackList();
-            } else if (status / 100 != 2) {
-                throw errors.fromStatus(status, body, response.headers());
-            }
-            if (Json.parse(body) instanceof JsonObject list && list.get("data") instanceof JsonArray) {
+        BackendWorker.Reply reply = backend.fetch(
+                backend.request(uri, "gateway-models", LIST_TIMEOUT).GET().build(), Worker.WaitMeter.NONE);
+        if (reply.status() == 404 || reply.status() == 405) {
+            return fallbackList();
+        } else if (!reply.ok()) {
+            throw errors.fromStatus(reply.status(), reply.body(), reply.headers());
+        }
+        try {
+            if (Json.parse(reply.body()) instanceof JsonObject list && list.get("data") instanceof JsonArray) {
                 return list;
             }
-            throw ApiError.backendError("The backend's model list is not {\"object\":\"list\",\"data\":[…]}.");
         } catch (JsonException e) {
-            throw ApiError.backendError("The backend's model list is not valid JSON: " + e.getMessage());
-        } catch (IOException e) {
-            throw ApiError.backendUnavailable("The backend broke off its model list: " + e.getMessage());
+            // reported below
         }
+        throw errors.invalidReply("a model list that is not {\"object\":\"list\",\"data\":[…]}",
+                new String(reply.body(), StandardCharsets.UTF_8));
     }
 
     private JsonObject fallbackList() {
@@ -86,17 +83,11 @@ final class BackendModels {
      */
     Optional<String> notReadyReason() {
         try {
-            HttpResponse<InputStream> response = backend.send(
-                    backend.request(uri, "gateway-readyz", PROBE_TIMEOUT).GET().build(), Worker.WaitMeter.NONE);
-            try (InputStream in = response.body()) {
-                in.readNBytes(64 << 10);
-            }
-            int status = response.statusCode();
+            int status = backend.fetch(backend.request(uri, "gateway-readyz", PROBE_TIMEOUT).GET().build(),
+                    Worker.WaitMeter.NONE).status();
             return status >= 500 ? Optional.of("the backend answers " + status + " at " + uri) : Optional.empty();
         } catch (ApiError e) {
             return Optional.of(e.getMessage());
-        } catch (IOException e) {
-            return Optional.of("the backend broke off its answer at " + uri + ": " + e.getMessage());
         }
     }
 }

@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -58,19 +59,20 @@ public final class BackendWorker implements Worker, AutoCloseable {
         this.models = new BackendModels(this, errors, URI.create(baseUrl + "/v1/models"), defaultModel, modelsCacheTime);
     }
 
+    /** A whole reply of the backend. */
+    record Reply(int status, HttpHeaders headers, byte[] body) {
+        boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
     @Override
     public JsonObject complete(ChatRequest request, WaitMeter meter) {
-        HttpResponse<InputStream> response = send(post(request), meter);
-        Watchdog.Watched body = watchdog.watch(response.body(), timeout, null, meter);
-        try (body) {
-            byte[] bytes = readReply(body);
-            if (response.statusCode() / 100 != 2) {
-                throw errors.fromStatus(response.statusCode(), bytes, response.headers());
-            }
-            return normalized(request, parseCompletion(new String(bytes, StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            throw body.verdict() == Watchdog.Verdict.TIMED_OUT ? errors.silent() : errors.brokenReply(e);
+        Reply reply = fetch(post(request), meter);
+        if (!reply.ok()) {
+            throw errors.fromStatus(reply.status(), reply.body(), reply.headers());
         }
+        return normalized(request, parseCompletion(new String(reply.body(), StandardCharsets.UTF_8)));
     }
 
     @Override
@@ -81,18 +83,18 @@ public final class BackendWorker implements Worker, AutoCloseable {
         boolean complete = false;
         try {
             if (response.statusCode() / 100 != 2) {
-                throw errors.fromStatus(response.statusCode(), readOrBroken(body), response.headers());
+                throw errors.fromStatus(response.statusCode(), readWhole(body), response.headers());
             }
             boolean eventStream = response.headers().firstValue("Content-Type")
                     .map(type -> type.toLowerCase().startsWith("text/event-stream")).orElse(false);
             if (!eventStream) {
                 // Some servers ignore "stream": the whole reply then goes out as one chunk.
-                String text = new String(readOrBroken(body), StandardCharsets.UTF_8);
+                String text = new String(readWhole(body), StandardCharsets.UTF_8);
                 sink.send(Completions.asChunk(normalized(request, parseCompletion(text))));
                 return;
             }
             var lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-            new SseReader(errors, request, sink, body).relay(lines);
+            new SseReader(errors, request, sink).relay(lines);
             complete = true;
         } finally {
             if (complete) {
@@ -139,8 +141,21 @@ public final class BackendWorker implements Worker, AutoCloseable {
         client.close();
     }
 
+    /**
+     * Sends a request and reads its whole reply, which may be silent no longer than the
+     * request's own timeout.
+     */
+    Reply fetch(HttpRequest request, WaitMeter meter) {
+        HttpResponse<InputStream> response = send(request, meter);
+        try (var body = watchdog.watch(response.body(), request.timeout().orElse(timeout), null, meter)) {
+            return new Reply(response.statusCode(), response.headers(), readWhole(body));
+        } catch (IOException closing) {
+            throw errors.brokenReply(closing);
+        }
+    }
+
     /** Sends a request and waits for the response headers, mapping failures to API errors. */
-    HttpResponse<InputStream> send(HttpRequest request, WaitMeter meter) {
+    private HttpResponse<InputStream> send(HttpRequest request, WaitMeter meter) {
         long start = System.nanoTime();
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -212,23 +227,17 @@ public final class BackendWorker implements Worker, AutoCloseable {
         throw errors.invalidReply("a reply that is not a chat completion", text.isEmpty() ? "(empty body)" : text);
     }
 
-    private byte[] readOrBroken(Watchdog.Watched body) {
+    /** A whole body, up to {@link #MAX_REPLY_BYTES}; a failure to read it is the backend's. */
+    private byte[] readWhole(InputStream body) {
         try {
-            return readReply(body);
+            byte[] bytes = body.readNBytes(MAX_REPLY_BYTES);
+            if (bytes.length == MAX_REPLY_BYTES && body.read() != -1) {
+                throw errors.invalidReply("a reply larger than " + MAX_REPLY_BYTES + " bytes", "");
+            }
+            return bytes;
         } catch (IOException e) {
-            throw body.verdict() == Watchdog.Verdict.TIMED_OUT ? errors.silent() : errors.brokenReply(e);
+            throw errors.brokenReply(e);
         }
-    }
-
-    private byte[] readReply(Watchdog.Watched body) throws IOException {
-        byte[] bytes = body.readNBytes(MAX_REPLY_BYTES);
-        if (body.verdict() == Watchdog.Verdict.TIMED_OUT) {
-            throw errors.silent();
-        }
-        if (bytes.length == MAX_REPLY_BYTES && body.read() != -1) {
-            throw errors.invalidReply("a reply larger than " + MAX_REPLY_BYTES + " bytes", "");
-        }
-        return bytes;
     }
 
     static JsonValue parseOr(String text, JsonValue fallback) {

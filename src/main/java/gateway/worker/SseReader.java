@@ -17,13 +17,11 @@ final class SseReader {
     private final BackendErrors errors;
     private final ChatRequest request;
     private final ChunkSink sink;
-    private final Watchdog.Watched body;
 
-    SseReader(BackendErrors errors, ChatRequest request, ChunkSink sink, Watchdog.Watched body) {
+    SseReader(BackendErrors errors, ChatRequest request, ChunkSink sink) {
         this.errors = errors;
         this.request = request;
         this.sink = sink;
-        this.body = body;
     }
 
     void relay(BufferedReader lines) throws IOException {
@@ -67,26 +65,17 @@ final class SseReader {
     }
 
     /**
-     * The next line, or null at the end. When the watchdog closed the reply, says why:
-     * the backend was silent too long (504), or the client has gone (IOException).
+     * The next line, or null at the end. A client that went away while the backend was
+     * silent ends the call as a client cancel (an IOException); any other failure to
+     * read is the backend's.
      */
     private String nextLine(BufferedReader lines) throws IOException {
-        String line = null;
-        IOException broken = null;
         try {
-            line = lines.readLine();
+            return lines.readLine();
+        } catch (Watchdog.ClientGone e) {
+            throw e;
         } catch (IOException e) {
-            broken = e;
+            throw errors.brokenReply(e);
         }
-        switch (body.verdict()) {
-            case TIMED_OUT -> throw errors.silent();
-            case CLIENT_GONE -> throw new IOException("the client went away during a silence of the backend");
-            case NONE -> {
-                if (broken != null) {
-                    throw errors.brokenReply(broken);
-                }
-            }
-        }
-        return line;
     }
 }

@@ -32,7 +32,29 @@ final class Watchdog implements AutoCloseable {
     private static final long TICK_MILLIS = 100;
 
     /** Why a watched reply was closed. */
-    enum Verdict { NONE, TIMED_OUT, CLIENT_GONE }
+    private enum Verdict { NONE, TIMED_OUT, CLIENT_GONE }
+
+    /** A read of a reply the watchdog closed because the backend was silent too long. */
+    static final class SilentBackend extends IOException {
+        private final Duration limit;
+
+        SilentBackend(Duration limit) {
+            super("the backend was silent for longer than " + limit.toSeconds() + " s");
+            this.limit = limit;
+        }
+
+        /** The silence that was allowed. */
+        Duration limit() {
+            return limit;
+        }
+    }
+
+    /** A read of a reply the watchdog closed because the client went away meanwhile. */
+    static final class ClientGone extends IOException {
+        ClientGone() {
+            super("the client went away while the backend was silent");
+        }
+    }
 
     /** Something that can be pinged during a silence; throws when the client has gone. */
     @FunctionalInterface
@@ -77,7 +99,11 @@ final class Watchdog implements AutoCloseable {
         timer.shutdownNow();
     }
 
-    /** A watched body: reading it counts as activity. */
+    /**
+     * A watched body: reading it counts as activity. Once the watchdog has closed it, a
+     * read that ends (or fails) throws {@link SilentBackend} or {@link ClientGone}, so
+     * callers learn why from the exception alone.
+     */
     final class Watched extends FilterInputStream {
         private final long idleTimeoutNanos;
         private final KeepAlive keepAlive;
@@ -93,30 +119,50 @@ final class Watchdog implements AutoCloseable {
             this.meter = meter;
         }
 
-        Verdict verdict() {
-            return verdict;
-        }
-
         @Override
         public int read() throws IOException {
             long start = System.nanoTime();
-            int b = super.read();
-            readAfter(start);
-            return b;
+            try {
+                return ended(super.read());
+            } catch (IOException e) {
+                throw explained(e);
+            } finally {
+                readAfter(start);
+            }
         }
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
             long start = System.nanoTime();
-            int n = super.read(buffer, offset, length);
-            readAfter(start);
-            return n;
+            try {
+                return ended(super.read(buffer, offset, length));
+            } catch (IOException e) {
+                throw explained(e);
+            } finally {
+                readAfter(start);
+            }
         }
 
         /** A read is activity, and the time it blocked was spent waiting on the backend. */
         private void readAfter(long start) {
             lastRead = System.nanoTime();
             meter.waited(lastRead - start);
+        }
+
+        /** Closing the body makes a blocked read see its end: say why, if the watchdog closed it. */
+        private int ended(int n) throws IOException {
+            if (n < 0 && verdict != Verdict.NONE) {
+                throw explained(null);
+            }
+            return n;
+        }
+
+        private IOException explained(IOException failure) {
+            return switch (verdict) {
+                case TIMED_OUT -> new SilentBackend(Duration.ofNanos(idleTimeoutNanos));
+                case CLIENT_GONE -> new ClientGone();
+                case NONE -> failure;
+            };
         }
 
         @Override
