@@ -157,7 +157,8 @@ public final class Metrics {
         new TreeMap<>(outcomes).forEach((outcome, n) -> p.sample("gateway_outcomes_total", Prometheus.label("outcome", outcome), n.sum()));
         p.family("gateway_backend_errors_total", "counter", "Backend failures by error code.");
         new TreeMap<>(backendErrors).forEach((code, n) -> p.sample("gateway_backend_errors_total", Prometheus.label("code", code), n.sum()));
-        p.family("gateway_rate_limited_total", "counter", "Requests refused by the rate limiter.")
+        p.family("gateway_rate_limited_total", "counter",
+                "Requests answered 429: over RATE_LIMIT_RPM or RATE_LIMIT_TPM, or passed on from a rate-limiting backend.")
                 .sample("gateway_rate_limited_total", "", counter(outcomes, "rate_limited"));
         p.family("gen_ai_server_request_duration_seconds", "histogram", "Time from a request's arrival to its last byte.");
         latency.writePrometheus(p.builder(), "gen_ai_server_request_duration_seconds", "");
