@@ -26,14 +26,16 @@ has() { grep -qF -- "$2" "$1"; }           # has FILE TEXT
 eventually() { for _ in $(seq 1 40); do "$@" && return 0; sleep 0.05; done; return 1; }
 lacks() { ! grep -qF -- "$2" "$1"; }       # lacks FILE TEXT
 
-# start NAME EVENT ARGS...: runs the jar with PORT=0 and prints the URL its start line names.
+# start VAR NAME EVENT ARGS...: runs the jar in the background with the given arguments,
+# waits for its start line (event EVENT), and sets VAR to the URL that line names. It runs
+# in this shell, not in $(...), so the process is recorded in pids and stopped at the end.
 start() {
-  local name=$1 event=$2; shift 2
+  local var=$1 name=$2 event=$3 url; shift 3
   "$JAVA" -jar "$jar" "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do
     url=$(sed -n "s/.*\"event\":\"$event\",\"url\":\"\([^\"]*\)\".*/\1/p" "$work/$name.log" | head -n 1)
-    [ -n "$url" ] && { echo "$url"; return 0; }
+    [ -n "$url" ] && { printf -v "$var" '%s' "$url"; return 0; }
     sleep 0.1
   done
   echo "$name did not start:" >&2; cat "$work/$name.log" >&2; return 1
@@ -41,13 +43,13 @@ start() {
 
 cd "$work"   # no gateway.env here: the gateways run on built-in defaults plus what is set below
 jar="$OLDPWD/$jar"
-mock=$(PORT=0 start mock mock_backend_started mock --reply "Hello from the mock") || exit 1
-echo_gw=$(PORT=0 ECHO_TOKEN_DELAY_MS=0 start echo gateway_started) || exit 1
-proxy=$(PORT=0 BACKEND_URL="$mock/v1" start proxy gateway_started) || exit 1
-down=$(PORT=0 BACKEND_URL="http://127.0.0.1:9" start down gateway_started) || exit 1
-keyed=$(PORT=0 API_KEYS="alice:sk-e2e-alice" RATE_LIMIT_RPM=2 start keyed gateway_started) || exit 1
-slow_mock=$(PORT=0 start slow_mock mock_backend_started mock --first-byte-delay-ms 3000) || exit 1
-slow=$(PORT=0 BACKEND_URL="$slow_mock" BACKEND_TIMEOUT_SECONDS=1 start slow gateway_started) || exit 1
+PORT=0 start mock mock mock_backend_started mock --reply "Hello from the mock" || exit 1
+PORT=0 ECHO_TOKEN_DELAY_MS=0 start echo_gw echo gateway_started || exit 1
+PORT=0 BACKEND_URL="$mock/v1" start proxy proxy gateway_started || exit 1
+PORT=0 BACKEND_URL="http://127.0.0.1:9" start down down gateway_started || exit 1
+PORT=0 API_KEYS="alice:sk-e2e-alice" RATE_LIMIT_RPM=2 start keyed keyed gateway_started || exit 1
+PORT=0 start slow_mock slow_mock mock_backend_started mock --first-byte-delay-ms 3000 || exit 1
+PORT=0 BACKEND_URL="$slow_mock" BACKEND_TIMEOUT_SECONDS=1 start slow slow gateway_started || exit 1
 chat='{"model":"demo","messages":[{"role":"user","content":"hello world"}]}'
 stream='{"stream":true,"messages":[{"role":"user","content":"hello world"}]}'
 
