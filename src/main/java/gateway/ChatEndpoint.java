@@ -2,16 +2,12 @@ package gateway;
 
 import gateway.chat.ChatRequest;
 import gateway.chat.Usage;
-import gateway.http.ApiError;
 import gateway.http.Exchange;
-import gateway.json.Json;
-import gateway.json.JsonException;
 import gateway.json.JsonObject;
-import gateway.json.JsonValue;
 import gateway.worker.Worker;
 import java.io.IOException;
 
-/** {@code POST /v1/chat/completions}: read, parse, check, hand to the worker, answer. */
+/** {@code POST /v1/chat/completions}: read, parse and check, hand to the worker, answer. */
 final class ChatEndpoint {
     private final Worker worker;
     private final Settings settings;
@@ -22,8 +18,8 @@ final class ChatEndpoint {
     }
 
     void handle(Exchange exchange) throws IOException {
-        JsonValue body = parse(exchange.readBody(settings.maxBodyBytes()));
-        ChatRequest request = ChatRequest.from(body, exchange.requestId(), settings.defaultModel(), settings.maxTokensLimit());
+        ChatRequest request = ChatRequest.parse(exchange.readBody(settings.maxBodyBytes()), exchange.requestId(),
+                settings.defaultModel(), settings.maxTokensLimit());
         exchange.model(request.model());
         exchange.stream(request.stream());
         exchange.backend(worker.describe());
@@ -41,14 +37,6 @@ final class ChatEndpoint {
             completion.object("usage").flatMap(Usage::from)
                     .ifPresent(usage -> exchange.usage(usage.promptTokens(), usage.completionTokens(), false));
             exchange.respond(200, completion);
-        }
-    }
-
-    private static JsonValue parse(byte[] body) {
-        try {
-            return Json.parse(body);
-        } catch (JsonException e) {
-            throw ApiError.invalidRequest("invalid_json", null, "The request body is not valid JSON: " + e.getMessage() + ".");
         }
     }
 }

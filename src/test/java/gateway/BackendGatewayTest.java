@@ -58,6 +58,22 @@ class BackendGatewayTest {
     }
 
     @Test
+    void aRequestWithNothingToAddIsForwardedByteForByte() throws Exception {
+        String body = "{ \"model\" : \"mock-model\",\n  \"messages\":[{\"role\":\"user\",\"content\":\"h\\u00e9\"}],"
+                + " \"temperature\": 1.0E0 }";
+        try (var mock = MockBackend.start("127.0.0.1", 0, MockOptions.defaults());
+             var gateway = gatewayFor(mock.uri(), "DEFAULT_MODEL", "llama")) {
+            assertEquals(200, TestHttp.post(chat(gateway), body).statusCode());
+            assertEquals(body, mock.lastRequest().text(), "spacing, escapes and number forms untouched");
+
+            String stream = "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                    + " \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            TestHttp.post(chat(gateway), stream);
+            assertEquals(stream, mock.lastRequest().text(), "a stream that already asks for usage is left as is");
+        }
+    }
+
+    @Test
     void theBackendNeverSeesAMalformedRequest() throws Exception {
         try (var mock = MockBackend.start("127.0.0.1", 0, MockOptions.defaults()); var gateway = gatewayFor(mock.uri())) {
             var response = TestHttp.post(chat(gateway), "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":9}");

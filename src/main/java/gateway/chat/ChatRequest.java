@@ -1,8 +1,10 @@
 package gateway.chat;
 
 import gateway.http.ApiError;
+import gateway.json.Json;
 import gateway.json.JsonArray;
 import gateway.json.JsonBoolean;
+import gateway.json.JsonException;
 import gateway.json.JsonObject;
 import gateway.json.JsonString;
 import gateway.json.JsonValue;
@@ -16,16 +18,23 @@ import gateway.json.JsonValue;
  * @param stream       whether the client asked for Server-Sent Events
  * @param includeUsage whether the client asked for a usage chunk at the end of a stream
  * @param body         the request as the client sent it, every field kept, to forward
+ * @param bytes        the same, byte for byte: forwarded as is when the gateway has nothing to add
  */
-public record ChatRequest(String id, String model, boolean stream, boolean includeUsage, JsonObject body) {
+public record ChatRequest(String id, String model, boolean stream, boolean includeUsage, JsonObject body, byte[] bytes) {
 
     /**
-     * Checks a parsed body against {@link RequestChecks} and reads it.
+     * Parses a request body and checks it against {@link RequestChecks}.
      *
      * @param maxTokensLimit the largest {@code max_tokens} accepted (MAX_TOKENS_LIMIT)
      * @throws ApiError 400 when the body is not a request the gateway can serve
      */
-    public static ChatRequest from(JsonValue parsed, String id, String defaultModel, int maxTokensLimit) {
+    public static ChatRequest parse(byte[] bytes, String id, String defaultModel, int maxTokensLimit) {
+        JsonValue parsed;
+        try {
+            parsed = Json.parse(bytes);
+        } catch (JsonException e) {
+            throw ApiError.invalidRequest("invalid_json", null, "The request body is not valid JSON: " + e.getMessage() + ".");
+        }
         if (!(parsed instanceof JsonObject body)) {
             throw ApiError.invalidRequest("invalid_request", null, "The request body must be a JSON object.");
         }
@@ -34,7 +43,7 @@ public record ChatRequest(String id, String model, boolean stream, boolean inclu
         boolean stream = body.get("stream") == JsonBoolean.TRUE;
         boolean includeUsage = stream && body.object("stream_options")
                 .map(options -> options.get("include_usage") == JsonBoolean.TRUE).orElse(false);
-        return new ChatRequest(id, model, stream, includeUsage, body);
+        return new ChatRequest(id, model, stream, includeUsage, body, bytes);
     }
 
     /** The messages, each an object with a role (checked by {@link #from}). */

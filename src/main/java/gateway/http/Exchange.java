@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One request as the gateway sees it: the JDK's {@link HttpExchange} behind a small
@@ -58,7 +59,19 @@ public final class Exchange {
                 return id.strip();
             }
         }
-        return UUID.randomUUID().toString();
+        return randomUuid();
+    }
+
+    /**
+     * A version 4 UUID. An id must be unique, not unguessable, so it comes from
+     * {@link ThreadLocalRandom}: {@code UUID.randomUUID()} reads {@code /dev/urandom}
+     * under a global lock on every request.
+     */
+    static String randomUuid() {
+        var random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48); // IETF variant
+        return new UUID(high, low).toString();
     }
 
     private static boolean isSaneId(String id) {

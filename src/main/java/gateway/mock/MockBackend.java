@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MockBackend implements AutoCloseable {
 
-    /** What the mock received: the request's headers (lower-case names) and its body. */
-    public record Received(Map<String, List<String>> headers, JsonObject body) {
+    /** What the mock received: the request's headers (lower-case names), its body parsed and as text. */
+    public record Received(Map<String, List<String>> headers, JsonObject body, String text) {
         public String header(String name) {
             List<String> values = headers.get(name.toLowerCase());
             return values == null ? null : values.getFirst();
@@ -93,9 +93,11 @@ public final class MockBackend implements AutoCloseable {
 
     private void chat(HttpExchange exchange) throws IOException {
         try (exchange) {
-            JsonObject body = readBody(exchange);
+            byte[] bytes = exchange.getRequestBody().readAllBytes();
+            JsonObject body = parseObject(bytes);
             chatRequests.incrementAndGet();
-            lastRequest = new Received(lowerCaseNames(exchange.getRequestHeaders()), body);
+            lastRequest = new Received(lowerCaseNames(exchange.getRequestHeaders()), body,
+                    new String(bytes, StandardCharsets.UTF_8));
             pause(options.firstByteDelay());
             if (chance(options.errorRate())) {
                 sendJson(exchange, 500, "{\"error\":{\"code\":500,\"message\":\"injected failure\",\"type\":\"server_error\"}}");
@@ -190,8 +192,7 @@ public final class MockBackend implements AutoCloseable {
         }
     }
 
-    private static JsonObject readBody(HttpExchange exchange) throws IOException {
-        byte[] bytes = exchange.getRequestBody().readAllBytes();
+    private static JsonObject parseObject(byte[] bytes) {
         try {
             return Json.parse(bytes) instanceof JsonObject o ? o : JsonObject.builder().build();
         } catch (JsonException e) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import gateway.http.ApiError;
-import gateway.json.Json;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,7 +15,7 @@ class RequestChecksTest {
     static final String USER = "{\"role\":\"user\",\"content\":\"hi\"}";
 
     static ApiError rejection(String body) {
-        return assertThrows(ApiError.class, () -> ChatRequest.from(Json.parse(body), "id", "", 1000));
+        return assertThrows(ApiError.class, () -> ChatRequest.parse(bytes(body), "id", "", 1000));
     }
 
     /** Each rule: a body that breaks it, the code, the param and the message the client reads. */
@@ -74,13 +74,13 @@ class RequestChecksTest {
         "{\"messages\":[USER],\"tools\":[],\"response_format\":{\"type\":\"json_object\"},\"seed\":1,\"logit_bias\":{}}",
     })
     void validRequestsPass(String body) {
-        assertDoesNotThrow(() -> ChatRequest.from(Json.parse(body.replace("USER", USER)), "id", "", 1000));
+        assertDoesNotThrow(() -> ChatRequest.parse(bytes(body.replace("USER", USER)), "id", "", 1000));
     }
 
     @Test
     void theRequestKeepsEveryFieldToForward() {
         String body = "{\"messages\":[" + USER + "],\"seed\":12345678901234567890,\"custom\":{\"a\":[1]}}";
-        ChatRequest request = ChatRequest.from(Json.parse(body), "id-1", "default-model", 1000);
+        ChatRequest request = ChatRequest.parse(bytes(body), "id-1", "default-model", 1000);
         assertEquals(body, request.body().toJson());
         assertEquals("default-model", request.model());
         assertEquals("hi", request.prompt());
@@ -91,6 +91,10 @@ class RequestChecksTest {
         String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"first\"},{\"role\":\"assistant\",\"content\":\"x\"},"
                 + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"line 1\"},{\"type\":\"image_url\"},"
                 + "{\"type\":\"text\",\"text\":\"line 2\"}]}]}";
-        assertEquals("line 1\nline 2", ChatRequest.from(Json.parse(body), "id", "", 1000).prompt());
+        assertEquals("line 1\nline 2", ChatRequest.parse(bytes(body), "id", "", 1000).prompt());
+    }
+
+    private static byte[] bytes(String body) {
+        return body.getBytes(StandardCharsets.UTF_8);
     }
 }
