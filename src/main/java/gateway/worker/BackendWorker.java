@@ -10,10 +10,8 @@ import gateway.json.JsonBoolean;
 import gateway.json.JsonException;
 import gateway.json.JsonObject;
 import gateway.json.JsonValue;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -99,8 +97,7 @@ public final class BackendWorker implements Worker, AutoCloseable {
                 sink.send(Completions.asChunk(normalized(request, parseCompletion(text))));
                 return;
             }
-            var lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-            new SseReader(errors, request, sink).relay(lines);
+            new SseReader(errors, request, sink).relay(new LineReader(body));
             complete = true;
         } finally {
             if (complete) {

@@ -4,7 +4,6 @@ import gateway.chat.ChatRequest;
 import gateway.json.JsonObject;
 import gateway.json.JsonString;
 import gateway.worker.Worker.ChunkSink;
-import java.io.BufferedReader;
 import java.io.IOException;
 
 /**
@@ -24,7 +23,7 @@ final class SseReader {
         this.sink = sink;
     }
 
-    void relay(BufferedReader lines) throws IOException {
+    void relay(LineReader lines) throws IOException {
         String line;
         while ((line = nextLine(lines)) != null) {
             if (line.isEmpty() || line.startsWith(":")) {
@@ -69,7 +68,7 @@ final class SseReader {
      * silent ends the call as a client cancel (an IOException); any other failure to
      * read is the backend's.
      */
-    private String nextLine(BufferedReader lines) throws IOException {
+    private String nextLine(LineReader lines) throws IOException {
         try {
             return lines.readLine();
         } catch (Watchdog.ClientGone e) {
