@@ -14,5 +14,7 @@ if [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)"
   scripts/mvn.sh -q -DskipTests package >&2
 fi
 
-# JVM flags come from JAVA_OPTS (for example JAVA_OPTS="-Xmx256m").
+# JVM flags come from JAVA_OPTS. The heap is what to size: 256 MiB serves about a
+# thousand open streams, give it 1 GiB for several thousand (JAVA_OPTS="-Xmx1g"); see the
+# README's Performance section. The gateway sets its own speed-related properties.
 exec "$JAVA" ${JAVA_OPTS:-} -jar "$jar" "$@"
