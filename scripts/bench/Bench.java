@@ -241,7 +241,7 @@ public final class Bench {
             var addedGap = added(gapP99);
             row(prefix + "added gap p99 (ms)", addedGap, last ? "≤ 1" : null, last ? addedGap.get("gateway") <= 1 : null);
             row(prefix + "peak RSS (MiB)", peak, last ? "≤ 300" : null, last ? peak.get("gateway") <= 300 : null);
-            row(prefix + "memory per open stream (KiB)", perStream, null, null);
+            row(prefix + "RSS growth per open stream (KiB)", perStream, null, null);
         }
     }
 

@@ -46,7 +46,7 @@ public record ChatRequest(String id, String model, boolean stream, boolean inclu
         return new ChatRequest(id, model, stream, includeUsage, body, bytes);
     }
 
-    /** The messages, each an object with a role (checked by {@link #from}). */
+    /** The messages, each an object with a role (checked by {@link #parse}). */
     public JsonArray messages() {
         return body.array("messages").orElseThrow();
     }
