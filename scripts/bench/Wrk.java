@@ -20,9 +20,11 @@ final class Wrk {
     private Wrk() {
     }
 
+    /** Whether {@code wrk} can be started (it exits with 1 after printing its version). */
     static boolean installed() {
         try {
-            return new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start().waitFor() >= 0;
+            new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start().waitFor();
+            return true;
         } catch (IOException | InterruptedException e) {
             return false;
         }
