@@ -1,6 +1,7 @@
 package gateway;
 
 import gateway.access.ApiKeys;
+import gateway.access.InFlightLimit;
 import gateway.access.RateLimiter;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -28,6 +29,7 @@ import java.util.SequencedMap;
  * @param echoTokenDelay        the pause between words of a streamed echo reply
  * @param maxBodyBytes          the largest request body accepted
  * @param maxTokensLimit        the largest {@code max_tokens} a request may ask for
+ * @param maxRequestsInFlight   chat completions served at once; more are answered 503
  * @param modelsCacheTime       how long the backend's model list is reused
  * @param shutdownGrace         how long requests in flight may finish at shutdown
  * @param apiKeys               the client keys; empty when the gateway runs open
@@ -47,6 +49,7 @@ public record Settings(
         Duration echoTokenDelay,
         int maxBodyBytes,
         int maxTokensLimit,
+        int maxRequestsInFlight,
         Duration modelsCacheTime,
         Duration shutdownGrace,
         ApiKeys apiKeys,
@@ -72,6 +75,8 @@ public record Settings(
         defaults.put("MAX_BODY_BYTES", "4194304");
         // Caps what one request can make a GPU generate; raise it for long-output models.
         defaults.put("MAX_TOKENS_LIMIT", "32768");
+        // 0: derived from the heap, so that requests in flight cannot exhaust it (see InFlightLimit).
+        defaults.put("MAX_REQUESTS_IN_FLIGHT", "0");
         defaults.put("MODELS_CACHE_SECONDS", "30");
         defaults.put("SHUTDOWN_GRACE_SECONDS", "10");
         defaults.put("API_KEYS", "");
@@ -115,6 +120,7 @@ public record Settings(
                 Duration.ofMillis(v.integer("ECHO_TOKEN_DELAY_MS", 0, 60_000)),
                 v.integer("MAX_BODY_BYTES", 1, 1 << 30),
                 v.integer("MAX_TOKENS_LIMIT", 1, 10_000_000),
+                v.maxRequestsInFlight("MAX_REQUESTS_IN_FLIGHT"),
                 Duration.ofSeconds(v.integer("MODELS_CACHE_SECONDS", 0, 86_400)),
                 Duration.ofSeconds(v.integer("SHUTDOWN_GRACE_SECONDS", 0, 3_600)),
                 v.apiKeys("API_KEYS"),
@@ -160,7 +166,7 @@ public record Settings(
     /** A copy listening on {@code port} (0 picks a free one), for tests and embedding. */
     public Settings withPort(int port) {
         return new Settings(host, port, backendUrl, backendApiKey, backendTimeout, backendConnectTimeout,
-                defaultModel, echoTokenDelay, maxBodyBytes, maxTokensLimit, modelsCacheTime, shutdownGrace,
+                defaultModel, echoTokenDelay, maxBodyBytes, maxTokensLimit, maxRequestsInFlight, modelsCacheTime, shutdownGrace,
                 apiKeys, rateLimits, logFile, logMaxBytes, logMaxFiles);
     }
 
@@ -218,6 +224,12 @@ public record Settings(
             } catch (IllegalArgumentException e) {
                 throw new SettingsException(key + ": " + e.getMessage());
             }
+        }
+
+        /** 0 means as many as this JVM's heap holds: see {@link InFlightLimit#forHeap}. */
+        int maxRequestsInFlight(String key) {
+            int limit = integer(key, 0, 1_000_000);
+            return limit > 0 ? limit : InFlightLimit.forHeap(Runtime.getRuntime().maxMemory());
         }
 
         /** RATE_LIMIT_BURST 0 means a whole minute's requests may come at once. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gateway.access.InFlightLimit;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -50,6 +51,7 @@ class SettingsTest {
         "BACKEND_URL       | localhost:80  | BACKEND_URL=localhost:80: expected an http:// or https:// URL such as http://127.0.0.1:8081 or https://api.openai.com/v1",
         "MAX_BODY_BYTES    | 0             | MAX_BODY_BYTES=0: expected an integer 1..1073741824",
         "HOST              | ' '           | HOST= : expected a value",
+        "MAX_REQUESTS_IN_FLIGHT | -1       | MAX_REQUESTS_IN_FLIGHT=-1: expected an integer 0..1000000",
     })
     void badValuesNameTheKeyTheValueAndWhatWasExpected(String key, String value, String message) {
         var e = assertThrows(SettingsException.class, () -> Settings.from(Map.of(key, value)));
@@ -114,6 +116,12 @@ class SettingsTest {
         // The project's own gateway.env (tests run from the project's top level).
         Map<String, String> documented = EnvFile.read(Path.of("gateway.env"));
         assertEquals(Settings.DEFAULTS, documented);
+    }
+
+    @Test
+    void requestsInFlightAreLimitedByTheHeapUnlessSet() {
+        assertEquals(InFlightLimit.forHeap(Runtime.getRuntime().maxMemory()), Settings.defaults().maxRequestsInFlight());
+        assertEquals(5, Settings.from(Map.of("MAX_REQUESTS_IN_FLIGHT", "5")).maxRequestsInFlight());
     }
 
     @Test

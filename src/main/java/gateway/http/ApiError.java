@@ -51,6 +51,13 @@ public final class ApiError extends RuntimeException {
                 "The request body is larger than the limit of " + limit + " bytes (MAX_BODY_BYTES).");
     }
 
+    /** 503: the gateway already serves as many requests as it may; the client should retry shortly. */
+    public static ApiError overloaded(int limit) {
+        return new ApiError(503, "api_error", "overloaded", null,
+                "The gateway is serving its limit of " + limit + " requests at once (MAX_REQUESTS_IN_FLIGHT); retry shortly.",
+                Map.of("Retry-After", "1"));
+    }
+
     /** 502: the backend could not be reached (refused, reset, unknown host). */
     public static ApiError backendUnavailable(String message) {
         return new ApiError(502, "api_error", "backend_unavailable", null, message);

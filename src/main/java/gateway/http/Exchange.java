@@ -260,6 +260,8 @@ public final class Exchange {
             return "internal_error";
         } else if (error.status() == 429) {
             return "rate_limited";
+        } else if ("overloaded".equals(error.code())) {
+            return "overloaded";
         } else if (error.type().equals("api_error")) {
             return "backend_error";
         }

@@ -51,7 +51,8 @@ public final class MockBackend implements AutoCloseable {
 
     private MockBackend(String host, int port, MockOptions options) throws IOException {
         this.options = options;
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 1024);
+        // A deep accept queue, as the gateway's: the benchmark opens thousands of streams at once.
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 4096);
         server.setExecutor(executor);
         server.createContext("/v1/chat/completions", this::chat);
         server.createContext("/v1/models", this::models);
