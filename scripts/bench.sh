@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Measures what the gateway adds on top of its backend: the same workloads straight to the
-# mock backend, through nginx (when installed) and through the gateway, in one run. Prints
+# mock backend, through nginx (when installed), through the bare JDK stack (scripts/bench/
+# BareProxy.java: the floor under the gateway) and through the gateway, in one run. Prints
 # a table and writes target/bench/results.json (and results.txt).
-#   scripts/bench.sh        # 10 s per load phase, about 5 minutes in all
-#   scripts/bench.sh 3      # 3 s per phase, about 2 minutes: a quick look
+#   scripts/bench.sh        # 10 s per load phase, about 7 minutes in all
+#   scripts/bench.sh 3      # 3 s per phase, about 4 minutes: a quick look
 # Needs wrk for the whole-reply phases and nginx for its column:
 #   apt-get install wrk nginx
 set -euo pipefail

@@ -23,8 +23,9 @@ import java.util.stream.IntStream;
 
 /**
  * The benchmark behind {@code scripts/bench.sh}. It starts the mock backend, nginx (when
- * installed) and the gateway, and runs the same workloads straight to the backend
- * ("direct"), through nginx and through the gateway, in one run: whole replies at 64 and
+ * installed), {@link BareProxy} and the gateway, and runs the same workloads straight to
+ * the backend ("direct"), through nginx, through the bare JDK stack ("jdk") and through
+ * the gateway, in one run: whole replies at 64 and
  * 8 connections and one at a time (with wrk), concurrent streams (with {@link StreamLoad}),
  * echo mode, a 1 MiB body and the gateway's start. It prints one table and writes the
  * same figures as JSON.
@@ -36,6 +37,9 @@ public final class Bench {
     static final int FRAMES = 20;
     static final int FRAME_SPACING_MS = 50;
     static final List<Integer> STREAM_COUNTS = List.of(100, 1_000, 5_000);
+    /** Streams held open at once while the heap is measured, and the spacing that keeps them open. */
+    static final int HELD_STREAMS = 1_000;
+    static final int HELD_SPACING_MS = 500;
     static final String API_KEY = "bench-key";
     /** The gateway's JVM flags: scripts/bench.sh passes the ones scripts/run.sh uses. */
     static final String JAVA_OPTS = System.getenv().getOrDefault("GATEWAY_JAVA_OPTS", "-Xmx256m");
@@ -87,14 +91,16 @@ public final class Bench {
         } else {
             System.out.println("nginx is not installed: its column stays empty (apt-get install nginx).");
         }
+        targets.put("jdk", new Target("jdk", startBareProxy(services, "jdk", mockPort)));
         targets.put("gateway", new Target("gateway", startGateway(services, "gateway", "http://127.0.0.1:" + mockPort)));
 
         boolean wrk = Wrk.installed();
         if (wrk) {
-            // The JIT needs long on two busy cores: the gateway (and the mock behind it) warm up for longer.
-            progress("warming up: %d s per target, %d s for the gateway", seconds, 3 * seconds);
+            // The JIT needs long on two busy cores: the JVMs (and the mock behind them) warm up for longer.
+            progress("warming up: %d s per target, %d s for the JVM proxies", seconds, 3 * seconds);
             for (Target target : targets.values()) {
-                Wrk.run(target.chat(), 2, 64, target.name().equals("gateway") ? 3 * seconds : seconds, 0);
+                boolean jvm = target.name().equals("gateway") || target.name().equals("jdk");
+                Wrk.run(target.chat(), 2, 64, jvm ? 3 * seconds : seconds, 0);
             }
             throughput();
             latency();
@@ -104,10 +110,22 @@ public final class Bench {
             System.out.println("wrk is not installed: only streams are measured (apt-get install wrk).");
         }
         streams();
+        heapPerStream(services, reply);
         if (wrk) {
             echo(services);
         }
         startup(services);
+    }
+
+    /** The bare JDK stack, with the gateway's JVM flags: see {@link BareProxy}. */
+    private Services.Service startBareProxy(Services services, String name, int mockPort)
+            throws IOException, InterruptedException {
+        int port = Services.freePort();
+        var command = new ArrayList<>(List.of(java));
+        command.addAll(Arrays.asList(JAVA_OPTS.trim().split("\\s+")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "BareProxy",
+                Integer.toString(port), "http://127.0.0.1:" + mockPort));
+        return services.start(name, port, null, command, Map.of());
     }
 
     private Services.Service startGateway(Services services, String name, String backendUrl)
@@ -207,10 +225,9 @@ public final class Bench {
             var firstP99 = new LinkedHashMap<String, Double>();
             var gapP99 = new LinkedHashMap<String, Double>();
             var broken = new LinkedHashMap<String, Double>();
+            var turnedAway = new LinkedHashMap<String, Double>();
             var peak = new LinkedHashMap<String, Double>();
-            var perStream = new LinkedHashMap<String, Double>();
             for (Target target : targets.values()) {
-                long before = target.service().rssKiB();
                 var sampler = new PeakSampler(target.service());
                 StreamLoad.Result result = load.get(target.name()).run(count);
                 long peakKiB = sampler.stop();
@@ -219,18 +236,19 @@ public final class Bench {
                             result.failures().getFirst());
                 }
                 completed.put(target.name(), (double) result.completed());
+                turnedAway.put(target.name(), (double) result.overloaded());
                 firstP50.put(target.name(), percentile(result.firstFrame(), 50) / 1e6);
                 firstP99.put(target.name(), percentile(result.firstFrame(), 99) / 1e6);
                 gapP99.put(target.name(), percentile(result.gaps(), 99) / 1e6 - FRAME_SPACING_MS);
                 broken.put(target.name(), (double) (result.lost() + result.reordered()));
                 if (!target.name().equals("direct")) {
                     peak.put(target.name(), peakKiB / 1024.0);
-                    perStream.put(target.name(), (peakKiB - before) / (double) count);
                 }
             }
             boolean last = count == STREAM_COUNTS.getLast();
             String prefix = count + " streams: ";
             row(prefix + "completed", completed, last ? "all" : null, last ? completed.get("gateway") == count : null);
+            row(prefix + "turned away (503 overloaded)", turnedAway, null, null);
             row(prefix + "frames lost or reordered", broken, last ? "0" : null, last ? broken.get("gateway") == 0 : null);
             Double nginxFirst = firstP50.get("nginx");
             boolean judgeFirst = count == 1_000 && nginxFirst != null;
@@ -241,8 +259,57 @@ public final class Bench {
             var addedGap = added(gapP99);
             row(prefix + "added gap p99 (ms)", addedGap, last ? "≤ 1" : null, last ? addedGap.get("gateway") <= 1 : null);
             row(prefix + "peak RSS (MiB)", peak, last ? "≤ 300" : null, last ? peak.get("gateway") <= 300 : null);
-            row(prefix + "RSS growth per open stream (KiB)", perStream, null, null);
         }
+    }
+
+    /**
+     * Heap held per open stream, the JVMs' own figure (RSS hides it: a JVM's heap is
+     * committed before it is used). Behind a mock whose streams last 10 s, the live heap
+     * is measured by a class histogram (which collects garbage first) before and while
+     * {@link #HELD_STREAMS} streams are open at once.
+     */
+    private void heapPerStream(Services services, String reply) throws Exception {
+        progress("heap per open stream: %d streams held open", HELD_STREAMS);
+        int slowPort = Services.freePort();
+        var slowMock = services.start("slow-mock", slowPort, null, List.of(java, "-Dsun.net.httpserver.maxIdleConnections=20000",
+                "-jar", jar.toString(), "mock", "--port", Integer.toString(slowPort), "--reply", reply,
+                "--token-delay-ms", Integer.toString(HELD_SPACING_MS)), Map.of());
+        var perStream = new LinkedHashMap<String, Double>();
+        for (String name : List.of("jdk", "gateway")) {
+            var proxy = name.equals("jdk") ? startBareProxy(services, "jdk-held", slowPort)
+                    : startGateway(services, "gateway-held", "http://127.0.0.1:" + slowPort);
+            var load = new StreamLoad(new Target(name, proxy).chat(), API_KEY, FRAMES, Duration.ofSeconds(60));
+            load.run(20); // classes loaded and pools made before the first histogram
+            long before = liveHeapBytes(proxy);
+            var running = Thread.ofVirtual().start(() -> {
+                try {
+                    load.run(HELD_STREAMS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            load.awaitOpen(HELD_STREAMS);
+            long during = liveHeapBytes(proxy);
+            running.join();
+            services.stop(proxy);
+            perStream.put(name, (during - before) / 1024.0 / HELD_STREAMS);
+        }
+        services.stop(slowMock);
+        row("heap per open stream (KiB)", perStream, null, null);
+    }
+
+    /** The bytes of live objects, from the total line of {@code jcmd PID GC.class_histogram}. */
+    private long liveHeapBytes(Services.Service service) throws IOException, InterruptedException {
+        Path jcmd = Path.of(java).resolveSibling("jcmd");
+        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(service.process().pid()), "GC.class_histogram")
+                .redirectErrorStream(true).start();
+        List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        process.waitFor();
+        String[] total = lines.getLast().trim().split("\\s+"); // "Total <instances> <bytes>"
+        if (!total[0].equals("Total")) {
+            throw new IllegalStateException("jcmd GC.class_histogram: " + lines.getLast());
+        }
+        return Long.parseLong(total[2]);
     }
 
     private void echo(Services services) throws Exception {
@@ -322,8 +389,8 @@ public final class Bench {
     }
 
     private void report() throws IOException {
-        var columns = List.of("direct", "nginx", "gateway");
-        String header = String.format("%-52s %10s %10s %10s   %-15s %s", "", "direct", "nginx", "gateway", "target", "");
+        var columns = List.of("direct", "nginx", "jdk", "gateway");
+        String header = String.format("%-52s %10s %10s %10s %10s   %-15s %s", "", "direct", "nginx", "jdk", "gateway", "target", "");
         var table = new StringBuilder(header.stripTrailing()).append('\n');
         for (Row row : rows) {
             var line = new StringBuilder(String.format("%-52s", row.metric()));
@@ -335,7 +402,8 @@ public final class Bench {
             }
             table.append(line.toString().stripTrailing()).append('\n');
         }
-        String machine = String.format("%s, JDK %s, %d cores, %s, %d s per load phase",
+        String machine = String.format("%s, JDK %s, %d cores, %s, %d s per load phase%n"
+                + "jdk: the bare JDK stack (HttpServer and HttpClient on virtual threads copying bytes, no logic)",
                 LocalDate.now(), Runtime.version(), Runtime.getRuntime().availableProcessors(), JAVA_OPTS, seconds);
         System.out.println();
         System.out.println(machine);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The benchmark's streaming client: opens {@code streams} streaming chat requests at once,
@@ -27,13 +28,15 @@ final class StreamLoad {
      * @param firstFrame from the start of a stream (before connecting) to its frame 0
      * @param gaps       between consecutive numbered frames of one stream
      */
-    record Result(int streams, int completed, long lost, long reordered, List<String> failures,
+    record Result(int streams, int completed, int overloaded, long lost, long reordered, List<String> failures,
                   long[] firstFrame, long[] gaps) {}
 
     private final InetSocketAddress address;
     private final byte[] request;
     private final int frames;
     private final Duration timeout;
+    /** Streams of the current run that have received their frame 0, and so are open. */
+    private final AtomicInteger open = new AtomicInteger();
 
     StreamLoad(URI chatUrl, String apiKey, int frames, Duration timeout) {
         this.address = new InetSocketAddress(chatUrl.getHost(), chatUrl.getPort());
@@ -52,6 +55,7 @@ final class StreamLoad {
 
     /** Runs {@code streams} streams at once and waits for all of them (each bounded by the timeout). */
     Result run(int streams) throws InterruptedException {
+        open.set(0);
         var outcomes = new Outcome[streams];
         var threads = new Thread[streams];
         for (int i = 0; i < streams; i++) {
@@ -64,6 +68,17 @@ final class StreamLoad {
         return summarize(outcomes);
     }
 
+    /** Waits until {@code streams} streams of the current run are open (have their frame 0). */
+    void awaitOpen(int streams) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (open.get() < streams) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + open.get() + " of " + streams + " streams opened");
+            }
+            Thread.sleep(10); // a benchmark's poll, not a test's synchronisation
+        }
+    }
+
     /** One stream's frames: arrival times of frames 0..N-1 (0 when not seen) and how it ended. */
     private static final class Outcome {
         long start;
@@ -71,6 +86,7 @@ final class StreamLoad {
         long lost;
         long reordered;
         boolean done;
+        boolean overloaded;
         String failure;
 
         Outcome(int frames) {
@@ -97,6 +113,10 @@ final class StreamLoad {
 
     private void readFrames(ResponseReader response, Outcome outcome) throws IOException {
         int status = response.readHead();
+        if (status == 503) {
+            outcome.overloaded = true; // turned away at once, as it should be when the gateway is full
+            return;
+        }
         if (status != 200) {
             outcome.failure = "status " + status + ": " + response.bodyLine();
             return;
@@ -123,6 +143,9 @@ final class StreamLoad {
                 continue;
             }
             outcome.arrivals[number] = System.nanoTime();
+            if (number == 0) {
+                open.incrementAndGet();
+            }
             expected = number + 1;
         }
         for (long arrival : outcome.arrivals) {
@@ -158,12 +181,17 @@ final class StreamLoad {
         int firstCount = 0;
         int gapCount = 0;
         int completed = 0;
+        int overloaded = 0;
         long lost = 0;
         long reordered = 0;
         List<String> failures = new ArrayList<>();
         for (Outcome outcome : outcomes) {
             lost += outcome.lost;
             reordered += outcome.reordered;
+            if (outcome.overloaded) {
+                overloaded++;
+                continue;
+            }
             if (outcome.failure != null) {
                 failures.add(outcome.failure);
             } else if (outcome.done && outcome.lost == 0 && outcome.reordered == 0) {
@@ -182,7 +210,7 @@ final class StreamLoad {
         long[] gap = Arrays.copyOf(gaps, gapCount);
         Arrays.sort(first);
         Arrays.sort(gap);
-        return new Result(outcomes.length, completed, lost, reordered, failures, first, gap);
+        return new Result(outcomes.length, completed, overloaded, lost, reordered, failures, first, gap);
     }
 
     /**
