@@ -34,6 +34,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>{@code java -jar gateway.jar mock --port 8081 --reply "Hello there"}</pre>
  */
 public final class MockBackend implements AutoCloseable {
+    static {
+        // As a well-configured inference server: each small frame leaves at once, never held
+        // back by Nagle's algorithm until the gateway acknowledges the previous one.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
 
     /** What the mock received: the request's headers (lower-case names), its body parsed and as text. */
     public record Received(Map<String, List<String>> headers, JsonObject body, String text) {
