@@ -14,7 +14,9 @@ if [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)"
   scripts/mvn.sh -q -DskipTests package >&2
 fi
 
-# JVM flags come from JAVA_OPTS. The heap is what to size: 256 MiB serves about a
-# thousand open streams, give it 1 GiB for several thousand (JAVA_OPTS="-Xmx1g"); see the
-# README's Performance section. The gateway sets its own speed-related properties.
+# JVM flags come from JAVA_OPTS. The heap is what to size: an open stream holds about
+# 64 KiB, and unless MAX_REQUESTS_IN_FLIGHT says otherwise the gateway serves one chat
+# per 128 KiB of heap at once (2,048 with -Xmx256m, 8,192 with JAVA_OPTS="-Xmx1g") and
+# answers the rest 503. See the README's Performance section. The gateway sets its own
+# speed-related properties.
 exec "$JAVA" ${JAVA_OPTS:-} -jar "$jar" "$@"
