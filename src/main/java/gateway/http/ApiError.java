@@ -54,7 +54,7 @@ public final class ApiError extends RuntimeException {
     /** 503: the gateway already serves as many requests as it may; the client should retry shortly. */
     public static ApiError overloaded(int limit) {
         return new ApiError(503, "api_error", "overloaded", null,
-                "The gateway is serving its limit of " + limit + " requests at once (MAX_REQUESTS_IN_FLIGHT); retry shortly.",
+                "The gateway is already serving as many requests as it may (MAX_REQUESTS_IN_FLIGHT=" + limit + "); retry shortly.",
                 Map.of("Retry-After", "1"));
     }
 
