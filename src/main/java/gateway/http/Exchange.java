@@ -190,8 +190,14 @@ public final class Exchange {
         this.status = status;
         // The gateway's own time so far, for a client to see what the hop costs.
         long overheadMicros = Math.max(0, System.nanoTime() - startNanos - backendWaitNanos) / 1000;
-        http.getResponseHeaders().set("X-Gateway-Overhead-Ms", String.format("%d.%03d", overheadMicros / 1000, overheadMicros % 1000));
+        http.getResponseHeaders().set("X-Gateway-Overhead-Ms", millis(overheadMicros));
         http.sendResponseHeaders(status, length);
+    }
+
+    /** Microseconds as milliseconds with three decimals, {@code 1234 -> "1.234"} (String.format was 3% of a request's CPU). */
+    static String millis(long micros) {
+        long fraction = micros % 1000;
+        return micros / 1000 + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
     }
 
     /** True once an event stream was opened (it is counted in flight until the exchange ends). */
