@@ -117,14 +117,16 @@ public final class Bench {
         startup(services);
     }
 
-    /** The bare JDK stack, with the gateway's JVM flags: see {@link BareProxy}. */
-    private Services.Service startBareProxy(Services services, String name, int mockPort)
+    /** The bare JDK stack, with the gateway's JVM flags: see {@link BareProxy}. No mock port: it answers itself. */
+    private Services.Service startBareProxy(Services services, String name, Integer mockPort)
             throws IOException, InterruptedException {
         int port = Services.freePort();
         var command = new ArrayList<>(List.of(java));
         command.addAll(Arrays.asList(JAVA_OPTS.trim().split("\\s+")));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "BareProxy",
-                Integer.toString(port), "http://127.0.0.1:" + mockPort));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "BareProxy", Integer.toString(port)));
+        if (mockPort != null) {
+            command.add("http://127.0.0.1:" + mockPort);
+        }
         return services.start(name, port, null, command, Map.of());
     }
 
@@ -312,16 +314,23 @@ public final class Bench {
         return Long.parseLong(total[2]);
     }
 
+    /** The gateway in echo mode, beside the bare JDK server answering a fixed completion. */
     private void echo(Services services) throws Exception {
         progress("echo mode at 64 connections: %d s of warm-up, then %d s", 2 * seconds, seconds);
-        var echo = new Target("gateway", startGateway(services, "echo", ""));
-        Wrk.run(echo.chat(), 2, 64, 2 * seconds, 0);
-        Duration before = echo.service().cpu();
-        Wrk.Result result = Wrk.run(echo.chat(), 2, 64, seconds, 0);
-        double cpu = echo.service().cpu().minus(before).toNanos() / 1000.0 / result.requests();
-        services.stop(echo.service());
-        row("echo mode: throughput, 64 connections (req/s)", Map.of("gateway", result.perSecond()), null, null);
-        row("echo mode: CPU per request (µs)", Map.of("gateway", cpu), "≤ 40", cpu <= 40);
+        var rate = new LinkedHashMap<String, Double>();
+        var cpu = new LinkedHashMap<String, Double>();
+        for (String name : List.of("jdk", "gateway")) {
+            var echo = name.equals("jdk") ? startBareProxy(services, "jdk-echo", null) : startGateway(services, "echo", "");
+            var target = new Target(name, echo);
+            Wrk.run(target.chat(), 2, 64, 2 * seconds, 0);
+            Duration before = echo.cpu();
+            Wrk.Result result = Wrk.run(target.chat(), 2, 64, seconds, 0);
+            cpu.put(name, echo.cpu().minus(before).toNanos() / 1000.0 / result.requests());
+            rate.put(name, result.perSecond());
+            services.stop(echo);
+        }
+        row("echo mode: throughput, 64 connections (req/s)", rate, null, null);
+        row("echo mode: CPU per request (µs)", cpu, "≤ 40", cpu.get("gateway") <= 40);
     }
 
     private void startup(Services services) throws Exception {
@@ -403,7 +412,8 @@ public final class Bench {
             table.append(line.toString().stripTrailing()).append('\n');
         }
         String machine = String.format("%s, JDK %s, %d cores, %s, %d s per load phase%n"
-                + "jdk: the bare JDK stack (HttpServer and HttpClient on virtual threads copying bytes, no logic)",
+                + "jdk: the bare JDK stack (HttpServer and HttpClient on virtual threads copying bytes, no logic;%n"
+                + "     for echo mode, HttpServer answering a fixed completion)",
                 LocalDate.now(), Runtime.version(), Runtime.getRuntime().availableProcessors(), JAVA_OPTS, seconds);
         System.out.println();
         System.out.println(machine);
