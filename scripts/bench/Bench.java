@@ -25,10 +25,10 @@ import java.util.stream.IntStream;
  * The benchmark behind {@code scripts/bench.sh}. It starts the mock backend, nginx (when
  * installed), {@link BareProxy} and the gateway, and runs the same workloads straight to
  * the backend ("direct"), through nginx, through the bare JDK stack ("jdk") and through
- * the gateway, in one run: whole replies at 64 and
- * 8 connections and one at a time (with wrk), concurrent streams (with {@link StreamLoad}),
- * echo mode, a 1 MiB body and the gateway's start. It prints one table and writes the
- * same figures as JSON.
+ * the gateway, in one run: whole replies at 64 and 8 connections and one at a time (with
+ * wrk), concurrent streams (with {@link StreamLoad}), the heap per open stream, echo mode,
+ * a 1 MiB body and the gateway's start. It prints one table and writes the same figures
+ * as JSON.
  *
  * <p>usage: {@code Bench JAR FOLDER [SECONDS]}, SECONDS being the length of each load
  * phase (default 10).

@@ -166,8 +166,8 @@ public record Settings(
     /** A copy listening on {@code port} (0 picks a free one), for tests and embedding. */
     public Settings withPort(int port) {
         return new Settings(host, port, backendUrl, backendApiKey, backendTimeout, backendConnectTimeout,
-                defaultModel, echoTokenDelay, maxBodyBytes, maxTokensLimit, maxRequestsInFlight, modelsCacheTime, shutdownGrace,
-                apiKeys, rateLimits, logFile, logMaxBytes, logMaxFiles);
+                defaultModel, echoTokenDelay, maxBodyBytes, maxTokensLimit, maxRequestsInFlight, modelsCacheTime,
+                shutdownGrace, apiKeys, rateLimits, logFile, logMaxBytes, logMaxFiles);
     }
 
     /** Typed reads of raw values; each failure names the key, the value and what was expected. */

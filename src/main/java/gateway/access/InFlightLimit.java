@@ -10,7 +10,7 @@ import java.util.concurrent.Semaphore;
  * being let in to exhaust the heap. Every request in flight holds its connection's
  * buffers, a virtual thread's stack and a backend connection until its last byte: an
  * open stream holds about 63 KiB of heap, of which the JDK's HTTP server and client
- * alone, without the gateway, hold 58 (measured by {@code scripts/bench.sh}).
+ * alone, without the gateway, hold 57 (measured by {@code scripts/bench.sh}).
  */
 public final class InFlightLimit {
     /** Heap budgeted per request in flight when the limit is derived from the heap: twice what a stream holds. */
