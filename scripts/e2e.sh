@@ -5,6 +5,7 @@
 # "N passed, N failed". Needs target/gateway.jar (scripts/test.sh builds it).
 set -uo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
 source scripts/java.sh
 
 jar=target/gateway.jar
@@ -141,6 +142,11 @@ check "bad setting: exit status 2"        has cfg.code 2
 check "bad setting: names key and value"  has cfg.err 'gateway: PORT=abc: expected an integer 0..65535'
 "$JAVA" -jar "$jar" --env-file missing.env >/dev/null 2>cfg2.err; echo $? >cfg2.code
 check "named env file missing: exit 2"    bash -c "grep -q 2 cfg2.code && grep -q 'env file not found: missing.env' cfg2.err"
+
+API_KEYS=alice:sk-e2e-print BACKEND_API_KEY=sk-e2e-backend "$JAVA" -jar "$jar" --print-config >print.out 2>&1; echo $? >print.code
+check "--print-config: exit 0"            has print.code 0
+check "--print-config: every key"         test "$(grep -c '^[A-Z_]*=' print.out)" -eq "$(grep -c '^[A-Z_]*=' "$root/gateway.env")"
+check "--print-config: secrets redacted"  bash -c "grep -q '^API_KEYS=<redacted> (alice)$' print.out && grep -q '^BACKEND_API_KEY=<redacted>$' print.out && ! grep -q sk-e2e print.out"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

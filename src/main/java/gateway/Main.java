@@ -19,14 +19,18 @@ import java.util.Map;
  */
 public final class Main {
     private static final String USAGE = """
-            usage: java -jar gateway.jar [--env-file PATH]
+            usage: java -jar gateway.jar [--env-file PATH] [--print-config]
                    java -jar gateway.jar mock [--host HOST] [--port N] [--reply TEXT] [--token-delay-ms N]
                           [--first-byte-delay-ms N] [--error-rate R] [--rate-limit-rate R] [--cut-rate R] [--garbage-rate R]
 
             The gateway reads gateway.env from the working directory (or the file named by
             --env-file); environment variables override it. With no BACKEND_URL it echoes.
+            --print-config prints the settings in effect, secrets redacted, and exits.
             The mock backend listens on --port, else $PORT, else 8081. Each rate R (0 to 1) is the
             chance that a request gets that fault: a 500, a 429, a stream cut half-way, a garbage line.""";
+
+    /** The one option without a value. */
+    private static final String PRINT_CONFIG = "--print-config";
 
     /** Exit status for a bad setting or argument: the gateway never started. */
     private static final int BAD_CONFIGURATION = 2;
@@ -51,10 +55,14 @@ public final class Main {
     }
 
     private static void startGateway(Map<String, String> options) {
-        checkKnown(options, "--env-file");
+        checkKnown(options, "--env-file", PRINT_CONFIG);
         boolean named = options.containsKey("--env-file");
         Path envFile = Path.of(options.getOrDefault("--env-file", "gateway.env"));
         Settings settings = Settings.load(envFile, named, System.getenv());
+        if (options.containsKey(PRINT_CONFIG)) {
+            settings.effective().forEach((key, value) -> System.out.println(key + "=" + value));
+            return;
+        }
 
         Log log = settings.logFile() == null ? Log.toStandardOutput()
                 : Log.toFile(settings.logFile(), settings.logMaxBytes(), settings.logMaxFiles());
@@ -118,6 +126,10 @@ public final class Main {
             if (args[i].equals("--help") || args[i].equals("-h")) {
                 System.out.println(USAGE);
                 System.exit(0);
+            }
+            if (args[i].equals(PRINT_CONFIG)) {
+                options.put(PRINT_CONFIG, "");
+                continue;
             }
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new SettingsException("unexpected argument '" + args[i] + "'\n" + USAGE);

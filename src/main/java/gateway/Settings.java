@@ -58,6 +58,9 @@ public record Settings(
         long logMaxBytes,
         int logMaxFiles) {
 
+    /** What {@link #effective()} shows in place of a secret. */
+    static final String REDACTED = "<redacted>";
+
     /** Every key with its default, in the order {@code gateway.env} documents them. */
     static final SequencedMap<String, String> DEFAULTS = defaultValues();
 
@@ -161,6 +164,35 @@ public record Settings(
     /** True when no backend is set and the gateway answers by itself. */
     public boolean echoMode() {
         return backendUrl == null;
+    }
+
+    /**
+     * The settings in effect, in {@code gateway.env}'s order and syntax, as
+     * {@code --print-config} shows them: derived values resolved, secrets redacted.
+     */
+    public SequencedMap<String, String> effective() {
+        var values = new LinkedHashMap<String, String>();
+        values.put("HOST", host);
+        values.put("PORT", Integer.toString(port));
+        values.put("BACKEND_URL", backendUrl == null ? "" : backendUrl.toString());
+        values.put("BACKEND_API_KEY", backendApiKey.isEmpty() ? "" : REDACTED);
+        values.put("BACKEND_TIMEOUT_SECONDS", Long.toString(backendTimeout.toSeconds()));
+        values.put("BACKEND_CONNECT_TIMEOUT_SECONDS", Long.toString(backendConnectTimeout.toSeconds()));
+        values.put("DEFAULT_MODEL", defaultModel);
+        values.put("ECHO_TOKEN_DELAY_MS", Long.toString(echoTokenDelay.toMillis()));
+        values.put("MAX_BODY_BYTES", Integer.toString(maxBodyBytes));
+        values.put("MAX_TOKENS_LIMIT", Integer.toString(maxTokensLimit));
+        values.put("MAX_REQUESTS_IN_FLIGHT", Integer.toString(maxRequestsInFlight));
+        values.put("MODELS_CACHE_SECONDS", Long.toString(modelsCacheTime.toSeconds()));
+        values.put("SHUTDOWN_GRACE_SECONDS", Long.toString(shutdownGrace.toSeconds()));
+        values.put("API_KEYS", apiKeys.isEmpty() ? "" : REDACTED + " (" + String.join(", ", apiKeys.names()) + ")");
+        values.put("RATE_LIMIT_RPM", Integer.toString(rateLimits.requestsPerMinute()));
+        values.put("RATE_LIMIT_BURST", Integer.toString(rateLimits.burst()));
+        values.put("RATE_LIMIT_TPM", Integer.toString(rateLimits.tokensPerMinute()));
+        values.put("LOG_FILE", logFile == null ? "" : logFile.toString());
+        values.put("LOG_MAX_BYTES", Long.toString(logMaxBytes));
+        values.put("LOG_MAX_FILES", Integer.toString(logMaxFiles));
+        return values;
     }
 
     /** A copy listening on {@code port} (0 picks a free one), for tests and embedding. */

@@ -1,6 +1,7 @@
 package gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,6 +124,27 @@ class SettingsTest {
     void requestsInFlightAreLimitedByTheHeapUnlessSet() {
         assertEquals(InFlightLimit.forHeap(Runtime.getRuntime().maxMemory()), Settings.defaults().maxRequestsInFlight());
         assertEquals(5, Settings.from(Map.of("MAX_REQUESTS_IN_FLIGHT", "5")).maxRequestsInFlight());
+    }
+
+    @Test
+    void effectiveSettingsListEveryKeyInOrderWithSecretsRedacted() {
+        Settings s = Settings.from(Map.of("API_KEYS", "alice:sk-alice-secret,sk-unnamed-secret",
+                "BACKEND_API_KEY", "sk-backend-secret", "BACKEND_URL", "http://127.0.0.1:8081/v1/"));
+        var effective = s.effective();
+        assertEquals(List.copyOf(Settings.DEFAULTS.keySet()), List.copyOf(effective.keySet()));
+        assertFalse(effective.toString().contains("secret"), effective.toString());
+        assertEquals("<redacted>", effective.get("BACKEND_API_KEY"));
+        assertTrue(effective.get("API_KEYS").matches("<redacted> \\(alice, key-[0-9a-f]{8}\\)"), effective.get("API_KEYS"));
+        assertEquals("http://127.0.0.1:8081", effective.get("BACKEND_URL"));
+        assertEquals(Integer.toString(s.maxRequestsInFlight()), effective.get("MAX_REQUESTS_IN_FLIGHT"), "resolved, not 0");
+    }
+
+    @Test
+    void effectiveSettingsWithoutSecretsReadBackToThemselves() {
+        Settings s = Settings.from(Map.of("PORT", "9000", "LOG_FILE", "/tmp/gateway.log", "RATE_LIMIT_RPM", "60",
+                "DEFAULT_MODEL", "m", "BACKEND_TIMEOUT_SECONDS", "5", "ECHO_TOKEN_DELAY_MS", "7"));
+        assertEquals(s.effective(), Settings.from(s.effective()).effective());
+        assertEquals("", Settings.defaults().effective().get("BACKEND_API_KEY"), "nothing to redact");
     }
 
     @Test

@@ -62,6 +62,11 @@ public final class ApiKeys {
         return entries.size();
     }
 
+    /** The callers' names, a fingerprint for a key without one: never a key. */
+    public List<String> names() {
+        return entries.stream().map(Entry::name).toList();
+    }
+
     /**
      * The name of the caller whose key the request presents, from
      * {@code Authorization: Bearer <key>}, {@code Authorization: Api-Key <key>} or
