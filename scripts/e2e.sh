@@ -143,6 +143,19 @@ check "bad setting: names key and value"  has cfg.err 'gateway: PORT=abc: expect
 "$JAVA" -jar "$jar" --env-file missing.env >/dev/null 2>cfg2.err; echo $? >cfg2.code
 check "named env file missing: exit 2"    bash -c "grep -q 2 cfg2.code && grep -q 'env file not found: missing.env' cfg2.err"
 
+# SIGTERM with a stream in flight: it finishes within the grace, is logged, and the exit status is 0.
+PORT=0 ECHO_TOKEN_DELAY_MS=200 start stopping stopping gateway_started || exit 1
+stopping_pid=${pids[-1]}
+curl -sN "$stopping/v1/chat/completions" -d '{"stream":true,"messages":[{"role":"user","content":"one two three four"}]}' >term.txt &
+curl_pid=$!
+eventually has term.txt 'chat.completion.chunk'
+kill -TERM "$stopping_pid"; wait "$stopping_pid"; echo $? >term.code
+wait "$curl_pid"
+check "SIGTERM: exit status 0"            has term.code 0
+check "SIGTERM: the stream ends with [DONE]" test "$(grep -v '^$' term.txt | tail -n 1)" = "data: [DONE]"
+check "SIGTERM: the stream was not cut"   lacks term.txt '"error"'
+check "SIGTERM: logged, then stopped"     bash -c "grep -q '\"event\":\"request\"' stopping.log && grep -q '\"event\":\"gateway_stopped\"' stopping.log"
+
 API_KEYS=alice:sk-e2e-print BACKEND_API_KEY=sk-e2e-backend "$JAVA" -jar "$jar" --print-config >print.out 2>&1; echo $? >print.code
 check "--print-config: exit 0"            has print.code 0
 check "--print-config: every key"         test "$(grep -c '^[A-Z_]*=' print.out)" -eq "$(grep -c '^[A-Z_]*=' "$root/gateway.env")"

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import gateway.access.Access;
 import gateway.access.InFlightLimit;
 import gateway.access.RateLimiter;
+import gateway.http.ApiError;
 import gateway.http.Exchange;
 import gateway.http.Router;
 import gateway.json.JsonObject;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -35,6 +37,7 @@ import java.util.concurrent.Executors;
  *           └─ Router          request id; exact path and method → 404 / 405; catches
  *              │               everything → OpenAI-shaped error; log + metrics at the end
  *              └─ InFlightLimit  MAX_REQUESTS_IN_FLIGHT chats at once, else → 503 overloaded
+ *                 │            (before it: 503 shutting_down once the gateway drains)
  *                 └─ Access    API key → 401; rate limit → 429; charges tokens at the end
  *                    └─ ChatEndpoint  body (MAX_BODY_BYTES → 413), parse → 400, check → 400
  *                       └─ Worker     echo locally, or call the backend → 502 / 504
@@ -67,7 +70,12 @@ public final class Gateway implements AutoCloseable {
      */
     private static final int BACKLOG = 4096;
 
+    /** After the grace, how long cut streams have to send their error frame before connections close. */
+    private static final int CUT_SECONDS = 1;
+
     private final Settings settings;
+    private final Router router;
+    private volatile boolean draining;
     private final HttpServer server;
     private final ExecutorService executor;
     private final Worker worker;
@@ -86,9 +94,9 @@ public final class Gateway implements AutoCloseable {
         // Checked first, so an overloaded gateway does no work, not even a key lookup, for a request it turns away.
         var inFlight = new InFlightLimit(settings.maxRequestsInFlight());
 
-        Router router = new Router(metrics, log)
-                .route("POST", "/v1/chat/completions", inFlight.guard(access.guard(chat::handle)))
-                .route("GET", "/v1/models", access.guard(exchange -> exchange.respond(200, worker.models())))
+        this.router = new Router(metrics, log)
+                .route("POST", "/v1/chat/completions", whileOpen(inFlight.guard(access.guard(chat::handle))))
+                .route("GET", "/v1/models", whileOpen(access.guard(exchange -> exchange.respond(200, worker.models()))))
                 .route("GET", "/healthz", Gateway::live)
                 .route("GET", "/health", Gateway::live)
                 .route("GET", "/readyz", this::ready)
@@ -135,10 +143,34 @@ public final class Gateway implements AutoCloseable {
         return worker.describe();
     }
 
-    /** Stops accepting, lets requests in flight finish for up to SHUTDOWN_GRACE_SECONDS, then stops. */
+    /**
+     * Stops taking new work while requests in flight go on: new API requests on open
+     * connections get 503 {@code shutting_down}, and {@code /readyz} 503, so that a load
+     * balancer sends clients elsewhere. {@link #close()} begins with it.
+     */
+    public void drain() {
+        draining = true;
+    }
+
+    /**
+     * Stops gracefully: drains, stops accepting connections, lets requests in flight
+     * finish for up to SHUTDOWN_GRACE_SECONDS, then ends the streams still open with an
+     * error frame and {@code [DONE]}, and closes every connection.
+     */
     @Override
     public void close() {
-        server.stop((int) settings.shutdownGrace().toSeconds());
+        drain();
+        Thread cutter = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(settings.shutdownGrace());
+                router.cutStreams(ApiError.shuttingDown());
+            } catch (InterruptedException everythingFinished) {
+                // nothing left to cut
+            }
+        });
+        // Returns as soon as every exchange has ended, or when the time is up.
+        server.stop((int) settings.shutdownGrace().toSeconds() + CUT_SECONDS);
+        cutter.interrupt();
         executor.shutdownNow();
         if (worker instanceof AutoCloseable closeable) {
             try {
@@ -147,6 +179,16 @@ public final class Gateway implements AutoCloseable {
                 // closing the HTTP client only releases connections; nothing to report
             }
         }
+    }
+
+    /** A route that turns requests away with 503 {@code shutting_down} once the gateway drains. */
+    private Router.Handler whileOpen(Router.Handler handler) {
+        return exchange -> {
+            if (draining) {
+                throw ApiError.shuttingDown();
+            }
+            handler.handle(exchange);
+        };
     }
 
     private static void live(Exchange exchange) throws IOException {
@@ -166,7 +208,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void ready(Exchange exchange) throws IOException {
-        var reason = worker.notReadyReason();
+        var reason = draining ? Optional.of("the gateway is shutting down") : worker.notReadyReason();
         exchange.respond(reason.isPresent() ? 503 : 200, JsonObject.builder()
                 .put("status", reason.isPresent() ? "unavailable" : "ready")
                 .put("mode", settings.echoMode() ? "echo" : "backend")

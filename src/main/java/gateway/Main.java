@@ -67,11 +67,15 @@ public final class Main {
         Log log = settings.logFile() == null ? Log.toStandardOutput()
                 : Log.toFile(settings.logFile(), settings.logMaxBytes(), settings.logMaxFiles());
         Gateway gateway = Gateway.start(settings, log);
-        // Runs on SIGTERM and Ctrl-C: stop accepting, let requests in flight finish.
+        // Runs on SIGTERM and Ctrl-C: drain, let requests in flight finish, cut what is left.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("gateway_stopping", "grace_seconds", settings.shutdownGrace().toSeconds());
             gateway.close();
             log.info("gateway_stopped");
+            // A JVM ended by a signal exits with 143 (128 + SIGTERM) even after a clean stop.
+            // This one stopped cleanly, and every log line is written (the log is unbuffered),
+            // so it ends with 0; halt, because exit would wait for this very hook.
+            Runtime.getRuntime().halt(0);
         }));
         log.info("gateway_started", "url", gateway.uri().toString(), "mode", gateway.mode(),
                 "env_file", named || envFile.toFile().exists() ? envFile.toString() : null,

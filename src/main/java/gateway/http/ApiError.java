@@ -58,6 +58,12 @@ public final class ApiError extends RuntimeException {
                 Map.of("Retry-After", "1"));
     }
 
+    /** 503: the gateway is stopping; new requests go elsewhere, a stream still open at the end of the grace is cut. */
+    public static ApiError shuttingDown() {
+        return new ApiError(503, "api_error", "shutting_down", null,
+                "The gateway is shutting down; retry shortly (or on another instance).", Map.of("Retry-After", "1"));
+    }
+
     /** 502: the backend could not be reached (refused, reset, unknown host). */
     public static ApiError backendUnavailable(String message) {
         return new ApiError(502, "api_error", "backend_unavailable", null, message);

@@ -22,6 +22,7 @@ public final class EventStream {
     private final Runnable onFirstFrame;
     private boolean sentFrame;
     private boolean done;
+    private boolean cut;
 
     EventStream(OutputStream out, Runnable onFirstFrame) {
         this.out = out;
@@ -39,7 +40,7 @@ public final class EventStream {
     }
 
     /** Ends the stream the way OpenAI clients expect. */
-    public void sendDone() throws IOException {
+    public synchronized void sendDone() throws IOException {
         write(DONE, true);
         done = true;
     }
@@ -48,7 +49,7 @@ public final class EventStream {
      * Ends a stream that failed after it started: the error in OpenAI's shape as a last
      * event, then {@code [DONE]}, so the client sees a failure, not a short success.
      */
-    void sendError(ApiError error) {
+    synchronized void sendError(ApiError error) {
         if (done) {
             return;
         }
@@ -60,8 +61,26 @@ public final class EventStream {
         }
     }
 
-    /** Synchronized: keep-alives come from another thread than the frames. */
+    /**
+     * Ends the stream from another thread (at shutdown) with {@code error} and {@code [DONE]};
+     * every later write fails, which stops the thread still producing frames.
+     *
+     * @return false when the stream had already ended
+     */
+    synchronized boolean cut(ApiError error) {
+        if (done) {
+            return false;
+        }
+        sendError(error);
+        cut = true;
+        return true;
+    }
+
+    /** Synchronized: keep-alives, and a cut at shutdown, come from other threads than the frames. */
     private synchronized void write(byte[] frame, boolean isEvent) throws IOException {
+        if (cut) {
+            throw new IOException("the stream was ended at shutdown");
+        }
         out.write(frame);
         // The JDK server buffers chunked output: flush, or the frame waits for more.
         out.flush();

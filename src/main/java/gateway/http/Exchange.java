@@ -26,7 +26,8 @@ public final class Exchange {
     private final long startNanos = System.nanoTime();
     private String route = "unmatched";
     private int status;
-    private EventStream eventStream;
+    /** Volatile: read by the thread that cuts streams at shutdown. */
+    private volatile EventStream eventStream;
     private long firstFrameNanos = -1;
     private long backendWaitNanos;
     private final Metrics metrics;
@@ -37,7 +38,8 @@ public final class Exchange {
     private long completionTokens = -1;
     private boolean tokensEstimated;
     private String caller;
-    private ApiError error;
+    private volatile ApiError error;
+    private volatile boolean cutAtShutdown;
     private boolean clientCancelled;
 
     Exchange(HttpExchange http, Metrics metrics) {
@@ -178,9 +180,20 @@ public final class Exchange {
         }
     }
 
-    /** Notes that the client went away before the answer was complete. */
+    /** Notes that the client went away before the answer was complete (unless the gateway ended it). */
     void cancelledByClient() {
-        clientCancelled = true;
+        if (!cutAtShutdown) {
+            clientCancelled = true;
+        }
+    }
+
+    /** From another thread: ends an open event stream with {@code failure}; see {@link EventStream#cut}. */
+    void cutAtShutdown(ApiError failure) {
+        EventStream open = eventStream;
+        if (open != null && open.cut(failure)) {
+            error = failure;
+            cutAtShutdown = true;
+        }
     }
 
     private void sendHeaders(int status, long length) throws IOException {
@@ -266,8 +279,8 @@ public final class Exchange {
             return "internal_error";
         } else if (error.status() == 429) {
             return "rate_limited";
-        } else if ("overloaded".equals(error.code())) {
-            return "overloaded";
+        } else if ("overloaded".equals(error.code()) || "shutting_down".equals(error.code())) {
+            return error.code();
         } else if (error.type().equals("api_error")) {
             return "backend_error";
         }

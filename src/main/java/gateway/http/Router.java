@@ -7,6 +7,8 @@ import gateway.observe.Metrics;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sends each request to the handler of its exact path and method, and guards the
@@ -26,6 +28,7 @@ public final class Router implements HttpHandler {
     }
 
     private final Map<String, Map<String, Handler>> routes = new LinkedHashMap<>();
+    private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
     private final Metrics metrics;
     private final Log log;
 
@@ -44,9 +47,11 @@ public final class Router implements HttpHandler {
         try (http) {
             var exchange = new Exchange(http, metrics);
             metrics.requestStarted();
+            inFlight.add(exchange);
             try {
                 serve(exchange);
             } finally {
+                inFlight.remove(exchange);
                 metrics.requestEnded();
                 if (exchange.openedEventStream()) {
                     metrics.streamClosed();
@@ -56,6 +61,15 @@ public final class Router implements HttpHandler {
                 log.request(summary);
             }
         }
+    }
+
+    /**
+     * Ends every event stream still open with {@code error} and {@code [DONE]}, at the end
+     * of the shutdown grace. Their handlers stop at their next write (a frame, or a
+     * keep-alive within 300 ms), closing their backend calls; each is logged as usual.
+     */
+    public void cutStreams(ApiError error) {
+        inFlight.forEach(exchange -> exchange.cutAtShutdown(error));
     }
 
     private void serve(Exchange exchange) {

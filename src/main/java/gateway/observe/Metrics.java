@@ -153,7 +153,7 @@ public final class Metrics {
                 .sample("gateway_streams_in_flight", "", streamsInFlight.get());
         p.family("gateway_streams_total", "counter", "Streamed requests that have ended.")
                 .sample("gateway_streams_total", "", streams.sum());
-        p.family("gateway_outcomes_total", "counter", "Requests by outcome: ok, client_cancelled, invalid_request, rate_limited, overloaded, backend_error, internal_error.");
+        p.family("gateway_outcomes_total", "counter", "Requests by outcome: ok, client_cancelled, invalid_request, rate_limited, overloaded, shutting_down, backend_error, internal_error.");
         new TreeMap<>(outcomes).forEach((outcome, n) -> p.sample("gateway_outcomes_total", Prometheus.label("outcome", outcome), n.sum()));
         p.family("gateway_backend_errors_total", "counter", "Backend failures by error code.");
         new TreeMap<>(backendErrors).forEach((code, n) -> p.sample("gateway_backend_errors_total", Prometheus.label("code", code), n.sum()));

@@ -19,7 +19,7 @@ import java.time.Instant;
  * @param completionTokens -1 when unknown
  * @param caller           the API key's name, or {@code null} when keys are off
  * @param outcome          {@code ok}, {@code client_cancelled}, {@code invalid_request}, {@code rate_limited},
- *                         {@code overloaded}, {@code backend_error} or {@code internal_error}
+ *                         {@code overloaded}, {@code shutting_down}, {@code backend_error} or {@code internal_error}
  * @param errorCode        the OpenAI error code sent, or {@code null}
  */
 public record RequestSummary(
