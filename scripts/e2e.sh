@@ -156,6 +156,15 @@ check "SIGTERM: the stream ends with [DONE]" test "$(grep -v '^$' term.txt | tai
 check "SIGTERM: the stream was not cut"   lacks term.txt '"error"'
 check "SIGTERM: logged, then stopped"     bash -c "grep -q '\"event\":\"request\"' stopping.log && grep -q '\"event\":\"gateway_stopped\"' stopping.log"
 
+# A client that never finishes its headers is cut off after REQUEST_READ_TIMEOUT_SECONDS.
+PORT=0 REQUEST_READ_TIMEOUT_SECONDS=1 start trickle trickle gateway_started || exit 1
+trickle_port=${trickle##*:}
+exec 3<>"/dev/tcp/127.0.0.1/$trickle_port"
+printf 'POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n' >&3
+timeout 10 cat <&3 >trickle.out; echo $? >trickle.code
+exec 3<&-
+check "slow client: cut off, no answer"    bash -c "grep -q '^0$' trickle.code && test ! -s trickle.out"
+
 API_KEYS=alice:sk-e2e-print BACKEND_API_KEY=sk-e2e-backend "$JAVA" -jar "$jar" --print-config >print.out 2>&1; echo $? >print.code
 check "--print-config: exit 0"            has print.code 0
 check "--print-config: every key"         test "$(grep -c '^[A-Z_]*=' print.out)" -eq "$(grep -c '^[A-Z_]*=' "$root/gateway.env")"

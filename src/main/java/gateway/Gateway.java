@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,6 +84,11 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(Settings settings, Log log) throws IOException {
         this.settings = settings;
+        // The JDK server times a request from its first byte to the end of its body, and
+        // closes the connection of one that takes longer: a slowloris client holds a
+        // connection (and a virtual thread) that long at most. Read once per JVM, when its
+        // first HTTP server starts; the response time is never limited, or streams would be.
+        setUnlessGiven("sun.net.httpserver.maxReqTime", Long.toString(settings.requestReadTimeout().toSeconds()));
         this.worker = settings.echoMode()
                 ? new EchoWorker(settings.echoTokenDelay(), settings.defaultModel())
                 : new BackendWorker(settings.backendUrl(), settings.backendApiKey(), settings.backendTimeout(),
@@ -160,17 +166,20 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         drain();
-        Thread cutter = Thread.ofVirtual().start(() -> {
-            try {
-                Thread.sleep(settings.shutdownGrace());
+        // stop() closes the listener at once, then waits for the exchanges the JDK counts,
+        // which include some whose client left mid-request and that never end: so the
+        // gateway waits for its own requests in flight, then ends stop()'s wait itself.
+        Thread stopper = Thread.ofVirtual().start(() -> server.stop((int) settings.shutdownGrace().toSeconds() + CUT_SECONDS));
+        try {
+            if (!router.awaitIdle(settings.shutdownGrace())) {
                 router.cutStreams(ApiError.shuttingDown());
-            } catch (InterruptedException everythingFinished) {
-                // nothing left to cut
+                router.awaitIdle(Duration.ofSeconds(CUT_SECONDS));
             }
-        });
-        // Returns as soon as every exchange has ended, or when the time is up.
-        server.stop((int) settings.shutdownGrace().toSeconds() + CUT_SECONDS);
-        cutter.interrupt();
+            stopper.interrupt();
+            stopper.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         executor.shutdownNow();
         if (worker instanceof AutoCloseable closeable) {
             try {

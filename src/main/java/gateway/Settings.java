@@ -30,6 +30,7 @@ import java.util.SequencedMap;
  * @param maxBodyBytes          the largest request body accepted
  * @param maxTokensLimit        the largest {@code max_tokens} a request may ask for
  * @param maxRequestsInFlight   chat completions served at once; more are answered 503
+ * @param requestReadTimeout    how long a client may take to send a whole request
  * @param modelsCacheTime       how long the backend's model list is reused
  * @param shutdownGrace         how long requests in flight may finish at shutdown
  * @param apiKeys               the client keys; empty when the gateway runs open
@@ -50,6 +51,7 @@ public record Settings(
         int maxBodyBytes,
         int maxTokensLimit,
         int maxRequestsInFlight,
+        Duration requestReadTimeout,
         Duration modelsCacheTime,
         Duration shutdownGrace,
         ApiKeys apiKeys,
@@ -80,6 +82,8 @@ public record Settings(
         defaults.put("MAX_TOKENS_LIMIT", "32768");
         // 0: derived from the heap, so that requests in flight cannot exhaust it (see InFlightLimit).
         defaults.put("MAX_REQUESTS_IN_FLIGHT", "0");
+        // A client that trickles its request (slowloris) is cut off after this; answers are never timed.
+        defaults.put("REQUEST_READ_TIMEOUT_SECONDS", "30");
         defaults.put("MODELS_CACHE_SECONDS", "30");
         defaults.put("SHUTDOWN_GRACE_SECONDS", "10");
         defaults.put("API_KEYS", "");
@@ -124,6 +128,7 @@ public record Settings(
                 v.integer("MAX_BODY_BYTES", 1, 1 << 30),
                 v.integer("MAX_TOKENS_LIMIT", 1, 10_000_000),
                 v.maxRequestsInFlight("MAX_REQUESTS_IN_FLIGHT"),
+                Duration.ofSeconds(v.integer("REQUEST_READ_TIMEOUT_SECONDS", 1, 3_600)),
                 Duration.ofSeconds(v.integer("MODELS_CACHE_SECONDS", 0, 86_400)),
                 Duration.ofSeconds(v.integer("SHUTDOWN_GRACE_SECONDS", 0, 3_600)),
                 v.apiKeys("API_KEYS"),
@@ -183,6 +188,7 @@ public record Settings(
         values.put("MAX_BODY_BYTES", Integer.toString(maxBodyBytes));
         values.put("MAX_TOKENS_LIMIT", Integer.toString(maxTokensLimit));
         values.put("MAX_REQUESTS_IN_FLIGHT", Integer.toString(maxRequestsInFlight));
+        values.put("REQUEST_READ_TIMEOUT_SECONDS", Long.toString(requestReadTimeout.toSeconds()));
         values.put("MODELS_CACHE_SECONDS", Long.toString(modelsCacheTime.toSeconds()));
         values.put("SHUTDOWN_GRACE_SECONDS", Long.toString(shutdownGrace.toSeconds()));
         values.put("API_KEYS", apiKeys.isEmpty() ? "" : REDACTED + " (" + String.join(", ", apiKeys.names()) + ")");
@@ -198,8 +204,8 @@ public record Settings(
     /** A copy listening on {@code port} (0 picks a free one), for tests and embedding. */
     public Settings withPort(int port) {
         return new Settings(host, port, backendUrl, backendApiKey, backendTimeout, backendConnectTimeout,
-                defaultModel, echoTokenDelay, maxBodyBytes, maxTokensLimit, maxRequestsInFlight, modelsCacheTime,
-                shutdownGrace, apiKeys, rateLimits, logFile, logMaxBytes, logMaxFiles);
+                defaultModel, echoTokenDelay, maxBodyBytes, maxTokensLimit, maxRequestsInFlight, requestReadTimeout,
+                modelsCacheTime, shutdownGrace, apiKeys, rateLimits, logFile, logMaxBytes, logMaxFiles);
     }
 
     /** Typed reads of raw values; each failure names the key, the value and what was expected. */

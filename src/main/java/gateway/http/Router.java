@@ -6,9 +6,11 @@ import gateway.observe.Log;
 import gateway.observe.Metrics;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends each request to the handler of its exact path and method, and guards the
@@ -44,14 +46,13 @@ public final class Router implements HttpHandler {
 
     @Override
     public void handle(HttpExchange http) {
+        var exchange = new Exchange(http, metrics);
+        inFlight.add(exchange);
         try (http) {
-            var exchange = new Exchange(http, metrics);
             metrics.requestStarted();
-            inFlight.add(exchange);
             try {
                 serve(exchange);
             } finally {
-                inFlight.remove(exchange);
                 metrics.requestEnded();
                 if (exchange.openedEventStream()) {
                     metrics.streamClosed();
@@ -60,6 +61,33 @@ public final class Router implements HttpHandler {
                 metrics.record(summary);
                 log.request(summary);
             }
+        } finally {
+            // Only now is the last byte written (closing the exchange ends a chunked body).
+            inFlight.remove(exchange);
+            if (inFlight.isEmpty()) {
+                synchronized (inFlight) {
+                    inFlight.notifyAll();
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until no request is in flight, for at most {@code timeout}.
+     *
+     * @return true when none is left
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (inFlight) {
+            while (!inFlight.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(inFlight, left);
+            }
+            return true;
         }
     }
 
