@@ -169,7 +169,8 @@ public final class Gateway implements AutoCloseable {
         // stop() closes the listener at once, then waits for the exchanges the JDK counts,
         // which include some whose client left mid-request and that never end: so the
         // gateway waits for its own requests in flight, then ends stop()'s wait itself.
-        Thread stopper = Thread.ofVirtual().start(() -> server.stop((int) settings.shutdownGrace().toSeconds() + CUT_SECONDS));
+        int stopSeconds = (int) settings.shutdownGrace().toSeconds() + CUT_SECONDS;
+        Thread stopper = Thread.ofVirtual().start(() -> server.stop(stopSeconds));
         try {
             if (!router.awaitIdle(settings.shutdownGrace())) {
                 router.cutStreams(ApiError.shuttingDown());

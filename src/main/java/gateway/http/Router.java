@@ -30,6 +30,7 @@ public final class Router implements HttpHandler {
     }
 
     private final Map<String, Map<String, Handler>> routes = new LinkedHashMap<>();
+    /** The requests being served; also the monitor {@link #awaitIdle} waits on. */
     private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
     private final Metrics metrics;
     private final Log log;
