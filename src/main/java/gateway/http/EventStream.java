@@ -22,7 +22,7 @@ public final class EventStream {
     private final Runnable onFirstFrame;
     private boolean sentFrame;
     private boolean done;
-    private boolean cut;
+    private ApiError cutBy;
 
     EventStream(OutputStream out, Runnable onFirstFrame) {
         this.out = out;
@@ -63,22 +63,24 @@ public final class EventStream {
 
     /**
      * Ends the stream from another thread (at shutdown) with {@code error} and {@code [DONE]};
-     * every later write fails, which stops the thread still producing frames.
-     *
-     * @return false when the stream had already ended
+     * every later write fails, which stops the thread still producing frames. Nothing
+     * happens to a stream that has already ended.
      */
-    synchronized boolean cut(ApiError error) {
-        if (done) {
-            return false;
+    synchronized void cut(ApiError error) {
+        if (!done) {
+            sendError(error);
+            cutBy = error;
         }
-        sendError(error);
-        cut = true;
-        return true;
+    }
+
+    /** The error the stream was cut with, or null when it was not cut. */
+    synchronized ApiError cutBy() {
+        return cutBy;
     }
 
     /** Synchronized: keep-alives, and a cut at shutdown, come from other threads than the frames. */
     private synchronized void write(byte[] frame, boolean isEvent) throws IOException {
-        if (cut) {
+        if (cutBy != null) {
             throw new IOException("the stream was ended at shutdown");
         }
         out.write(frame);

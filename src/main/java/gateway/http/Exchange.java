@@ -38,8 +38,7 @@ public final class Exchange {
     private long completionTokens = -1;
     private boolean tokensEstimated;
     private String caller;
-    private volatile ApiError error;
-    private volatile boolean cutAtShutdown;
+    private ApiError error;
     private boolean clientCancelled;
 
     Exchange(HttpExchange http, Metrics metrics) {
@@ -180,9 +179,15 @@ public final class Exchange {
         }
     }
 
-    /** Notes that the client went away before the answer was complete (unless the gateway ended it). */
+    /**
+     * Notes that the connection failed before the answer was complete: the client went
+     * away, unless the gateway itself cut the stream at shutdown.
+     */
     void cancelledByClient() {
-        if (!cutAtShutdown) {
+        ApiError cut = eventStream == null ? null : eventStream.cutBy();
+        if (cut != null) {
+            error = cut;
+        } else {
             clientCancelled = true;
         }
     }
@@ -190,9 +195,8 @@ public final class Exchange {
     /** From another thread: ends an open event stream with {@code failure}; see {@link EventStream#cut}. */
     void cutAtShutdown(ApiError failure) {
         EventStream open = eventStream;
-        if (open != null && open.cut(failure)) {
-            error = failure;
-            cutAtShutdown = true;
+        if (open != null) {
+            open.cut(failure);
         }
     }
 
