@@ -11,15 +11,17 @@ import java.io.IOException;
 final class ChatEndpoint {
     private final Worker worker;
     private final Settings settings;
+    private final ChatRequest.Limits limits;
 
     ChatEndpoint(Worker worker, Settings settings) {
         this.worker = worker;
         this.settings = settings;
+        this.limits = new ChatRequest.Limits(settings.maxTokensLimit(), settings.maxMessages());
     }
 
     void handle(Exchange exchange) throws IOException {
         ChatRequest request = ChatRequest.parse(exchange.readBody(settings.maxBodyBytes()), exchange.requestId(),
-                settings.defaultModel(), settings.maxTokensLimit());
+                settings.defaultModel(), limits);
         exchange.model(request.model());
         exchange.stream(request.stream());
         exchange.backend(worker.describe());

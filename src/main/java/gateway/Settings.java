@@ -29,6 +29,7 @@ import java.util.SequencedMap;
  * @param echoTokenDelay        the pause between words of a streamed echo reply
  * @param maxBodyBytes          the largest request body accepted
  * @param maxTokensLimit        the largest {@code max_tokens} a request may ask for
+ * @param maxMessages           the most messages a request may hold
  * @param maxRequestsInFlight   chat completions served at once; more are answered 503
  * @param requestReadTimeout    how long a client may take to send a whole request
  * @param modelsCacheTime       how long the backend's model list is reused
@@ -50,6 +51,7 @@ public record Settings(
         Duration echoTokenDelay,
         int maxBodyBytes,
         int maxTokensLimit,
+        int maxMessages,
         int maxRequestsInFlight,
         Duration requestReadTimeout,
         Duration modelsCacheTime,
@@ -80,6 +82,8 @@ public record Settings(
         defaults.put("MAX_BODY_BYTES", "4194304");
         // Caps what one request can make a GPU generate; raise it for long-output models.
         defaults.put("MAX_TOKENS_LIMIT", "32768");
+        // Long agent conversations reach hundreds of messages; thousands more only cost the gateway CPU.
+        defaults.put("MAX_MESSAGES", "2048");
         // 0: derived from the heap, so that requests in flight cannot exhaust it (see InFlightLimit).
         defaults.put("MAX_REQUESTS_IN_FLIGHT", "0");
         // A client that trickles its request (slowloris) is cut off after this; answers are never timed.
@@ -127,6 +131,7 @@ public record Settings(
                 Duration.ofMillis(v.integer("ECHO_TOKEN_DELAY_MS", 0, 60_000)),
                 v.integer("MAX_BODY_BYTES", 1, 1 << 30),
                 v.integer("MAX_TOKENS_LIMIT", 1, 10_000_000),
+                v.integer("MAX_MESSAGES", 1, 1_000_000),
                 v.maxRequestsInFlight("MAX_REQUESTS_IN_FLIGHT"),
                 Duration.ofSeconds(v.integer("REQUEST_READ_TIMEOUT_SECONDS", 1, 3_600)),
                 Duration.ofSeconds(v.integer("MODELS_CACHE_SECONDS", 0, 86_400)),
@@ -187,6 +192,7 @@ public record Settings(
         values.put("ECHO_TOKEN_DELAY_MS", Long.toString(echoTokenDelay.toMillis()));
         values.put("MAX_BODY_BYTES", Integer.toString(maxBodyBytes));
         values.put("MAX_TOKENS_LIMIT", Integer.toString(maxTokensLimit));
+        values.put("MAX_MESSAGES", Integer.toString(maxMessages));
         values.put("MAX_REQUESTS_IN_FLIGHT", Integer.toString(maxRequestsInFlight));
         values.put("REQUEST_READ_TIMEOUT_SECONDS", Long.toString(requestReadTimeout.toSeconds()));
         values.put("MODELS_CACHE_SECONDS", Long.toString(modelsCacheTime.toSeconds()));
@@ -204,8 +210,8 @@ public record Settings(
     /** A copy listening on {@code port} (0 picks a free one), for tests and embedding. */
     public Settings withPort(int port) {
         return new Settings(host, port, backendUrl, backendApiKey, backendTimeout, backendConnectTimeout,
-                defaultModel, echoTokenDelay, maxBodyBytes, maxTokensLimit, maxRequestsInFlight, requestReadTimeout,
-                modelsCacheTime, shutdownGrace, apiKeys, rateLimits, logFile, logMaxBytes, logMaxFiles);
+                defaultModel, echoTokenDelay, maxBodyBytes, maxTokensLimit, maxMessages, maxRequestsInFlight,
+                requestReadTimeout, modelsCacheTime, shutdownGrace, apiKeys, rateLimits, logFile, logMaxBytes, logMaxFiles);
     }
 
     /** Typed reads of raw values; each failure names the key, the value and what was expected. */

@@ -23,12 +23,19 @@ import gateway.json.JsonValue;
 public record ChatRequest(String id, String model, boolean stream, boolean includeUsage, JsonObject body, byte[] bytes) {
 
     /**
+     * The limits a request is checked against.
+     *
+     * @param maxTokens   the largest {@code max_tokens} accepted (MAX_TOKENS_LIMIT)
+     * @param maxMessages the most messages accepted (MAX_MESSAGES)
+     */
+    public record Limits(int maxTokens, int maxMessages) {}
+
+    /**
      * Parses a request body and checks it against {@link RequestChecks}.
      *
-     * @param maxTokensLimit the largest {@code max_tokens} accepted (MAX_TOKENS_LIMIT)
      * @throws ApiError 400 when the body is not a request the gateway can serve
      */
-    public static ChatRequest parse(byte[] bytes, String id, String defaultModel, int maxTokensLimit) {
+    public static ChatRequest parse(byte[] bytes, String id, String defaultModel, Limits limits) {
         JsonValue parsed;
         try {
             parsed = Json.parse(bytes);
@@ -38,7 +45,7 @@ public record ChatRequest(String id, String model, boolean stream, boolean inclu
         if (!(parsed instanceof JsonObject body)) {
             throw ApiError.invalidRequest("invalid_request", null, "The request body must be a JSON object.");
         }
-        RequestChecks.check(body, maxTokensLimit);
+        RequestChecks.check(body, limits);
         String model = body.string("model").orElse(defaultModel.isEmpty() ? null : defaultModel);
         boolean stream = body.get("stream") == JsonBoolean.TRUE;
         boolean includeUsage = stream && body.object("stream_options")

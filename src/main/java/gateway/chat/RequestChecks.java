@@ -27,12 +27,12 @@ final class RequestChecks {
     private RequestChecks() {
     }
 
-    static void check(JsonObject body, int maxTokensLimit) {
+    static void check(JsonObject body, ChatRequest.Limits limits) {
         model(body.get("model"));
-        messages(body.get("messages"));
+        messages(body.get("messages"), limits.maxMessages());
         stream(body);
-        integer(body, "max_tokens", 1, maxTokensLimit, "invalid_max_tokens");
-        integer(body, "max_completion_tokens", 1, maxTokensLimit, "invalid_max_tokens");
+        integer(body, "max_tokens", 1, limits.maxTokens(), "invalid_max_tokens");
+        integer(body, "max_completion_tokens", 1, limits.maxTokens(), "invalid_max_tokens");
         integer(body, "n", 1, MAX_CHOICES, "invalid_n");
         number(body, "temperature", 0, 2);
         number(body, "top_p", 0, 1);
@@ -47,9 +47,13 @@ final class RequestChecks {
         }
     }
 
-    private static void messages(JsonValue messages) {
+    private static void messages(JsonValue messages, int maxMessages) {
         if (!(messages instanceof JsonArray list) || list.size() == 0) {
             throw invalidMessage("messages", "'messages' must be a non-empty array of messages.");
+        }
+        if (list.size() > maxMessages) {
+            throw invalidMessage("messages", "'messages' holds " + list.size() + " messages; at most " + maxMessages
+                    + " are accepted (MAX_MESSAGES).");
         }
         for (int i = 0; i < list.size(); i++) {
             message(list.get(i), "messages[" + i + "]");

@@ -13,9 +13,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class RequestChecksTest {
     static final String USER = "{\"role\":\"user\",\"content\":\"hi\"}";
+    static final ChatRequest.Limits LIMITS = new ChatRequest.Limits(1000, 5);
 
     static ApiError rejection(String body) {
-        return assertThrows(ApiError.class, () -> ChatRequest.parse(bytes(body), "id", "", 1000));
+        return assertThrows(ApiError.class, () -> ChatRequest.parse(bytes(body), "id", "", LIMITS));
     }
 
     /** Each rule: a body that breaks it, the code, the param and the message the client reads. */
@@ -25,6 +26,7 @@ class RequestChecksTest {
         "`{\"messages\":[USER],\"model\":7}`           | invalid_model    | model            | 'model' must be a non-empty string.",
         "`{}`                                          | invalid_messages | messages         | 'messages' must be a non-empty array of messages.",
         "`{\"messages\":{}}`                           | invalid_messages | messages         | 'messages' must be a non-empty array of messages.",
+        "`{\"messages\":[USER,USER,USER,USER,USER,USER]}` | invalid_messages | messages   | 'messages' holds 6 messages; at most 5 are accepted (MAX_MESSAGES).",
         "`{\"messages\":[USER, 3]}`                    | invalid_messages | messages[1]      | messages[1] must be an object with a 'role' and a 'content'.",
         "`{\"messages\":[USER,USER,{\"role\":\"bot\",\"content\":\"x\"}]}` | invalid_messages | messages[2].role | messages[2].role must be one of assistant, developer, system, tool, user.",
         "`{\"messages\":[{\"content\":\"x\"}]}`        | invalid_messages | messages[0].role | messages[0].role must be one of assistant, developer, system, tool, user.",
@@ -74,13 +76,13 @@ class RequestChecksTest {
         "{\"messages\":[USER],\"tools\":[],\"response_format\":{\"type\":\"json_object\"},\"seed\":1,\"logit_bias\":{}}",
     })
     void validRequestsPass(String body) {
-        assertDoesNotThrow(() -> ChatRequest.parse(bytes(body.replace("USER", USER)), "id", "", 1000));
+        assertDoesNotThrow(() -> ChatRequest.parse(bytes(body.replace("USER", USER)), "id", "", LIMITS));
     }
 
     @Test
     void theRequestKeepsEveryFieldToForward() {
         String body = "{\"messages\":[" + USER + "],\"seed\":12345678901234567890,\"custom\":{\"a\":[1]}}";
-        ChatRequest request = ChatRequest.parse(bytes(body), "id-1", "default-model", 1000);
+        ChatRequest request = ChatRequest.parse(bytes(body), "id-1", "default-model", LIMITS);
         assertEquals(body, request.body().toJson());
         assertEquals("default-model", request.model());
         assertEquals("hi", request.prompt());
@@ -91,7 +93,7 @@ class RequestChecksTest {
         String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"first\"},{\"role\":\"assistant\",\"content\":\"x\"},"
                 + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"line 1\"},{\"type\":\"image_url\"},"
                 + "{\"type\":\"text\",\"text\":\"line 2\"}]}]}";
-        assertEquals("line 1\nline 2", ChatRequest.parse(bytes(body), "id", "", 1000).prompt());
+        assertEquals("line 1\nline 2", ChatRequest.parse(bytes(body), "id", "", LIMITS).prompt());
     }
 
     private static byte[] bytes(String body) {
