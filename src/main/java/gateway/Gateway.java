@@ -84,11 +84,16 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(Settings settings, Log log) throws IOException {
         this.settings = settings;
-        // The JDK server times a request from its first byte to the end of its body, and
-        // closes the connection of one that takes longer: a slowloris client holds a
-        // connection (and a virtual thread) that long at most. Read once per JVM, when its
-        // first HTTP server starts; the response time is never limited, or streams would be.
+        // The JDK server reads these once per JVM, when its first HTTP server starts.
+        // It times a request from its first byte to the end of its body, and closes the
+        // connection of one that takes longer: a slowloris client holds a connection (and
+        // a virtual thread) that long at most. The response time is never limited, or
+        // streams would be.
         setUnlessGiven("sun.net.httpserver.maxReqTime", Long.toString(settings.requestReadTimeout().toSeconds()));
+        // A keep-alive connection unused this long is closed, and so is a new one that sends
+        // nothing. The check runs every clockTick: the JDK's 10 s would make 5 s up to 15.
+        setUnlessGiven("sun.net.httpserver.idleInterval", Long.toString(settings.idleTimeout().toSeconds()));
+        setUnlessGiven("sun.net.httpserver.clockTick", "1000");
         this.worker = settings.echoMode()
                 ? new EchoWorker(settings.echoTokenDelay(), settings.defaultModel())
                 : new BackendWorker(settings.backendUrl(), settings.backendApiKey(), settings.backendTimeout(),
@@ -100,7 +105,7 @@ public final class Gateway implements AutoCloseable {
         // Checked first, so an overloaded gateway does no work, not even a key lookup, for a request it turns away.
         var inFlight = new InFlightLimit(settings.maxRequestsInFlight());
 
-        this.router = new Router(metrics, log)
+        this.router = new Router(metrics, log, settings.cors())
                 .route("POST", "/v1/chat/completions", whileOpen(inFlight.guard(access.guard(chat::handle))))
                 .route("GET", "/v1/models", whileOpen(access.guard(exchange -> exchange.respond(200, worker.models()))))
                 .route("GET", "/healthz", Gateway::live)

@@ -3,6 +3,7 @@ package gateway;
 import gateway.access.ApiKeys;
 import gateway.access.InFlightLimit;
 import gateway.access.RateLimiter;
+import gateway.http.Cors;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -32,10 +33,12 @@ import java.util.SequencedMap;
  * @param maxMessages           the most messages a request may hold
  * @param maxRequestsInFlight   chat completions served at once; more are answered 503
  * @param requestReadTimeout    how long a client may take to send a whole request
+ * @param idleTimeout           how long a keep-alive connection may wait for its next request
  * @param modelsCacheTime       how long the backend's model list is reused
  * @param shutdownGrace         how long requests in flight may finish at shutdown
  * @param apiKeys               the client keys; empty when the gateway runs open
  * @param rateLimits            requests and tokens per minute per caller
+ * @param cors                  the origins whose pages may call the gateway; off by default
  * @param logFile               the log file, or {@code null} for standard output
  * @param logMaxBytes           the size at which the log file is rotated
  * @param logMaxFiles           how many rotated log files are kept
@@ -54,10 +57,12 @@ public record Settings(
         int maxMessages,
         int maxRequestsInFlight,
         Duration requestReadTimeout,
+        Duration idleTimeout,
         Duration modelsCacheTime,
         Duration shutdownGrace,
         ApiKeys apiKeys,
         RateLimiter.Limits rateLimits,
+        Cors cors,
         Path logFile,
         long logMaxBytes,
         int logMaxFiles) {
@@ -88,12 +93,16 @@ public record Settings(
         defaults.put("MAX_REQUESTS_IN_FLIGHT", "0");
         // A client that trickles its request (slowloris) is cut off after this; answers are never timed.
         defaults.put("REQUEST_READ_TIMEOUT_SECONDS", "30");
+        // Longer than the SDKs keep an unused connection (httpx: 5 s), so the gateway never
+        // closes one just as a client reuses it; the JDK's own default.
+        defaults.put("IDLE_TIMEOUT_SECONDS", "30");
         defaults.put("MODELS_CACHE_SECONDS", "30");
         defaults.put("SHUTDOWN_GRACE_SECONDS", "10");
         defaults.put("API_KEYS", "");
         defaults.put("RATE_LIMIT_RPM", "0");
         defaults.put("RATE_LIMIT_BURST", "0");
         defaults.put("RATE_LIMIT_TPM", "0");
+        defaults.put("CORS_ALLOW_ORIGINS", "");
         defaults.put("LOG_FILE", "");
         defaults.put("LOG_MAX_BYTES", "104857600");
         defaults.put("LOG_MAX_FILES", "5");
@@ -134,10 +143,12 @@ public record Settings(
                 v.integer("MAX_MESSAGES", 1, 1_000_000),
                 v.maxRequestsInFlight("MAX_REQUESTS_IN_FLIGHT"),
                 Duration.ofSeconds(v.integer("REQUEST_READ_TIMEOUT_SECONDS", 1, 3_600)),
+                Duration.ofSeconds(v.integer("IDLE_TIMEOUT_SECONDS", 1, 3_600)),
                 Duration.ofSeconds(v.integer("MODELS_CACHE_SECONDS", 0, 86_400)),
                 Duration.ofSeconds(v.integer("SHUTDOWN_GRACE_SECONDS", 0, 3_600)),
                 v.apiKeys("API_KEYS"),
                 v.rateLimits(),
+                v.cors("CORS_ALLOW_ORIGINS"),
                 v.raw("LOG_FILE").isBlank() ? null : Path.of(v.raw("LOG_FILE").strip()),
                 v.integer("LOG_MAX_BYTES", 1024, Integer.MAX_VALUE),
                 v.integer("LOG_MAX_FILES", 0, 1000));
@@ -195,12 +206,14 @@ public record Settings(
         values.put("MAX_MESSAGES", Integer.toString(maxMessages));
         values.put("MAX_REQUESTS_IN_FLIGHT", Integer.toString(maxRequestsInFlight));
         values.put("REQUEST_READ_TIMEOUT_SECONDS", Long.toString(requestReadTimeout.toSeconds()));
+        values.put("IDLE_TIMEOUT_SECONDS", Long.toString(idleTimeout.toSeconds()));
         values.put("MODELS_CACHE_SECONDS", Long.toString(modelsCacheTime.toSeconds()));
         values.put("SHUTDOWN_GRACE_SECONDS", Long.toString(shutdownGrace.toSeconds()));
         values.put("API_KEYS", apiKeys.isEmpty() ? "" : REDACTED + " (" + String.join(", ", apiKeys.names()) + ")");
         values.put("RATE_LIMIT_RPM", Integer.toString(rateLimits.requestsPerMinute()));
         values.put("RATE_LIMIT_BURST", Integer.toString(rateLimits.burst()));
         values.put("RATE_LIMIT_TPM", Integer.toString(rateLimits.tokensPerMinute()));
+        values.put("CORS_ALLOW_ORIGINS", cors.toString());
         values.put("LOG_FILE", logFile == null ? "" : logFile.toString());
         values.put("LOG_MAX_BYTES", Long.toString(logMaxBytes));
         values.put("LOG_MAX_FILES", Integer.toString(logMaxFiles));
@@ -211,7 +224,8 @@ public record Settings(
     public Settings withPort(int port) {
         return new Settings(host, port, backendUrl, backendApiKey, backendTimeout, backendConnectTimeout,
                 defaultModel, echoTokenDelay, maxBodyBytes, maxTokensLimit, maxMessages, maxRequestsInFlight,
-                requestReadTimeout, modelsCacheTime, shutdownGrace, apiKeys, rateLimits, logFile, logMaxBytes, logMaxFiles);
+                requestReadTimeout, idleTimeout, modelsCacheTime, shutdownGrace, apiKeys, rateLimits, cors, logFile,
+                logMaxBytes, logMaxFiles);
     }
 
     /** Typed reads of raw values; each failure names the key, the value and what was expected. */
@@ -265,6 +279,14 @@ public record Settings(
         ApiKeys apiKeys(String key) {
             try {
                 return ApiKeys.parse(raw.get(key));
+            } catch (IllegalArgumentException e) {
+                throw new SettingsException(key + ": " + e.getMessage());
+            }
+        }
+
+        Cors cors(String key) {
+            try {
+                return Cors.parse(raw.get(key));
             } catch (IllegalArgumentException e) {
                 throw new SettingsException(key + ": " + e.getMessage());
             }

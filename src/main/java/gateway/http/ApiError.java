@@ -46,6 +46,13 @@ public final class ApiError extends RuntimeException {
                 method + " is not allowed on " + path + "; use " + allowed + ".", Map.of("Allow", allowed));
     }
 
+    /** 403: a browser's preflight from an origin that CORS_ALLOW_ORIGINS does not list. */
+    public static ApiError originNotAllowed(String origin) {
+        return new ApiError(403, "invalid_request_error", "origin_not_allowed", null,
+                "Cross-origin requests from " + (origin == null ? "a page without an Origin" : origin)
+                        + " are not allowed (CORS_ALLOW_ORIGINS).");
+    }
+
     public static ApiError requestTooLarge(long limit) {
         return new ApiError(413, "invalid_request_error", "request_too_large", null,
                 "The request body is larger than the limit of " + limit + " bytes (MAX_BODY_BYTES).");

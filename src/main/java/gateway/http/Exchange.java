@@ -148,6 +148,11 @@ public final class Exchange {
         http.getResponseBody().write(bytes);
     }
 
+    /** Answers with headers only, such as 204 to a preflight. */
+    void respondEmpty(int status) throws IOException {
+        sendHeaders(status, -1); // -1: no body
+    }
+
     /**
      * Starts a 200 event-stream answer. After this, failures can only be reported
      * inside the stream.

@@ -34,10 +34,12 @@ public final class Router implements HttpHandler {
     private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
     private final Metrics metrics;
     private final Log log;
+    private final Cors cors;
 
-    public Router(Metrics metrics, Log log) {
+    public Router(Metrics metrics, Log log, Cors cors) {
         this.metrics = metrics;
         this.log = log;
+        this.cors = cors;
     }
 
     public Router route(String method, String path, Handler handler) {
@@ -104,6 +106,7 @@ public final class Router implements HttpHandler {
     private void serve(Exchange exchange) {
         try {
             try {
+                cors.addHeaders(exchange);
                 handlerFor(exchange).handle(exchange);
             } catch (ApiError error) {
                 exchange.fail(error);
@@ -123,6 +126,11 @@ public final class Router implements HttpHandler {
         Map<String, Handler> byMethod = routes.get(exchange.path());
         if (byMethod == null) {
             throw ApiError.notFound(exchange.method(), exchange.path());
+        }
+        if (cors.isPreflight(exchange)) {
+            exchange.route("OPTIONS " + exchange.path());
+            String methods = String.join(", ", byMethod.keySet());
+            return preflight -> cors.answerPreflight(preflight, methods);
         }
         Handler handler = byMethod.get(exchange.method());
         if (handler == null) {
