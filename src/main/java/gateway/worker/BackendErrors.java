@@ -144,9 +144,10 @@ final class BackendErrors {
         return secret.isEmpty() ? message : message.replace(secret, "[redacted]");
     }
 
+    /** Cleaned before it is cut short: a key cut in two would not be recognised. */
     private String quote(String body) {
-        String text = body.strip();
-        return clean(text.length() <= QUOTE_LIMIT ? text : text.substring(0, QUOTE_LIMIT) + "…");
+        String text = clean(body.strip());
+        return text.length() <= QUOTE_LIMIT ? text : text.substring(0, QUOTE_LIMIT) + "…";
     }
 
     private static String reason(IOException e) {
