@@ -54,6 +54,7 @@ public final class MockBackend implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicInteger chatRequests = new AtomicInteger();
+    private final AtomicInteger chatsInProgress = new AtomicInteger();
     private volatile Received lastRequest;
 
     private MockBackend(String host, int port, MockOptions options) throws IOException {
@@ -93,6 +94,14 @@ public final class MockBackend implements AutoCloseable {
         return chatRequests.get();
     }
 
+    /**
+     * Chat requests being answered now: a call the gateway gave up on (its client left)
+     * ends at the mock's next write, so this falls back to 0.
+     */
+    public int chatsInProgress() {
+        return chatsInProgress.get();
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -100,30 +109,37 @@ public final class MockBackend implements AutoCloseable {
     }
 
     private void chat(HttpExchange exchange) throws IOException {
+        chatsInProgress.incrementAndGet();
         try (exchange) {
-            byte[] bytes = exchange.getRequestBody().readAllBytes();
-            JsonObject body = parseObject(bytes);
-            chatRequests.incrementAndGet();
-            lastRequest = new Received(lowerCaseNames(exchange.getRequestHeaders()), body,
-                    new String(bytes, StandardCharsets.UTF_8));
-            pause(options.firstByteDelay());
-            if (chance(options.errorRate())) {
-                sendJson(exchange, 500, "{\"error\":{\"code\":500,\"message\":\"injected failure\",\"type\":\"server_error\"}}");
-                return;
-            }
-            if (chance(options.rateLimitRate())) {
-                exchange.getResponseHeaders().set("Retry-After", "1");
-                exchange.getResponseHeaders().set("retry-after-ms", "1000");
-                sendJson(exchange, 429, "{\"error\":{\"message\":\"injected rate limit\",\"type\":\"rate_limit_error\",\"code\":\"rate_limit_exceeded\"}}");
-                return;
-            }
-            String model = body.string("model").orElse(options.model());
-            if (body.get("stream") == JsonBoolean.TRUE) {
-                boolean usage = body.object("stream_options").map(o -> o.get("include_usage") == JsonBoolean.TRUE).orElse(false);
-                stream(exchange, model, usage);
-            } else {
-                sendJson(exchange, 200, completion(model).toJson());
-            }
+            answerChat(exchange);
+        } finally {
+            chatsInProgress.decrementAndGet();
+        }
+    }
+
+    private void answerChat(HttpExchange exchange) throws IOException {
+        byte[] bytes = exchange.getRequestBody().readAllBytes();
+        JsonObject body = parseObject(bytes);
+        chatRequests.incrementAndGet();
+        lastRequest = new Received(lowerCaseNames(exchange.getRequestHeaders()), body,
+                new String(bytes, StandardCharsets.UTF_8));
+        pause(options.firstByteDelay());
+        if (chance(options.errorRate())) {
+            sendJson(exchange, 500, "{\"error\":{\"code\":500,\"message\":\"injected failure\",\"type\":\"server_error\"}}");
+            return;
+        }
+        if (chance(options.rateLimitRate())) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            exchange.getResponseHeaders().set("retry-after-ms", "1000");
+            sendJson(exchange, 429, "{\"error\":{\"message\":\"injected rate limit\",\"type\":\"rate_limit_error\",\"code\":\"rate_limit_exceeded\"}}");
+            return;
+        }
+        String model = body.string("model").orElse(options.model());
+        if (body.get("stream") == JsonBoolean.TRUE) {
+            boolean usage = body.object("stream_options").map(o -> o.get("include_usage") == JsonBoolean.TRUE).orElse(false);
+            stream(exchange, model, usage);
+        } else {
+            sendJson(exchange, 200, completion(model).toJson());
         }
     }
 
