@@ -40,6 +40,7 @@ public final class Exchange {
     private String caller;
     private ApiError error;
     private boolean clientCancelled;
+    private boolean connectionFailed;
 
     Exchange(HttpExchange http, Metrics metrics) {
         this.http = http;
@@ -189,12 +190,18 @@ public final class Exchange {
      * away, unless the gateway itself cut the stream at shutdown.
      */
     void cancelledByClient() {
+        connectionFailed = true;
         ApiError cut = eventStream == null ? null : eventStream.cutBy();
         if (cut != null) {
             error = cut;
         } else {
             clientCancelled = true;
         }
+    }
+
+    /** True when reading the request or writing the answer failed: the connection is broken. */
+    boolean connectionFailed() {
+        return connectionFailed;
     }
 
     /** From another thread: ends an open event stream with {@code failure}; see {@link EventStream#cut}. */

@@ -12,30 +12,38 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * IDLE_TIMEOUT_SECONDS. Runs in a JVM of its own (see pom.xml): the JDK reads the timeouts
- * once per JVM, so this gateway must be the JVM's first HTTP server, and a 1 s idle timeout
- * would close connections that other tests' clients expect to reuse.
+ * What the JDK server does with connections, under the gateway's JVM-wide timeouts. Runs in
+ * a JVM of its own (see pom.xml): the JDK reads the timeouts once per JVM, so this gateway
+ * must be the JVM's first HTTP server, and a 1 s idle timeout would close connections that
+ * other tests' clients expect to reuse.
  */
 @Tag("own-jvm")
-class IdleTimeoutTest {
-    /** Longer than the idle and read timeouts together with the JDK's 1 s check interval. */
-    static final int TOKEN_DELAY_MS = 2_500;
+class ConnectionTimeoutsTest {
+    static final int READ_TIMEOUT_SECONDS = 5;
+    /** Twice this is longer than the read timeout, and each longer than the idle one with the JDK's 1 s check. */
+    static final int TOKEN_DELAY_MS = 2_600;
 
     static Gateway gateway;
+    static final List<String> log = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() {
         gateway = Gateway.start(Settings.from(Map.of("PORT", "0", "IDLE_TIMEOUT_SECONDS", "1",
-                "REQUEST_READ_TIMEOUT_SECONDS", "1", "ECHO_TOKEN_DELAY_MS", Integer.toString(TOKEN_DELAY_MS))),
-                new Log(line -> { }));
+                "REQUEST_READ_TIMEOUT_SECONDS", Integer.toString(READ_TIMEOUT_SECONDS),
+                "ECHO_TOKEN_DELAY_MS", Integer.toString(TOKEN_DELAY_MS))), new Log(log::add));
         assertEquals("1", System.getProperty("sun.net.httpserver.idleInterval"), "this gateway set the JVM's idle timeout");
+        assertEquals("5", System.getProperty("sun.net.httpserver.maxReqTime"), "this gateway set the JVM's read timeout");
     }
 
     @AfterAll
@@ -64,7 +72,7 @@ class IdleTimeoutTest {
 
     @Test
     void aStreamSilentForLongerThanTheTimeoutsIsNotCut() throws IOException {
-        String body = "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String body = "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}";
         try (var socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
             socket.setSoTimeout(20_000);
             socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
@@ -75,8 +83,48 @@ class IdleTimeoutTest {
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
             assertTrue(answer.contains("data: [DONE]"), "the stream ran to its end: " + answer);
-            assertTrue(millis >= TOKEN_DELAY_MS, "the stream was silent between words for " + millis + " ms in all");
+            assertTrue(millis >= 2 * TOKEN_DELAY_MS && millis > READ_TIMEOUT_SECONDS * 1000,
+                    "the stream outlived both timeouts: " + millis + " ms");
         }
+    }
+
+    /**
+     * A client that leaves mid-request: the gateway reports the broken connection to the
+     * JDK server, which then forgets it at once rather than at the read timeout (it kept
+     * one left mid-answer for good). Counted in the heap, since the socket is closed either way.
+     */
+    @Test
+    void brokenConnectionsAreForgottenAtOnce() throws Exception {
+        int before = liveServerConnections();
+        long logged = cancelledLines();
+        String half = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"messages\":";
+        long start = System.nanoTime();
+        for (int i = 0; i < 200; i++) {
+            try (var socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+                socket.getOutputStream().write(half.getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        while (cancelledLines() < logged + 200) { // each is logged as it ends, within milliseconds
+            assertTrue(System.nanoTime() - start < 10_000_000_000L, "200 requests logged within 10 s");
+            Thread.onSpinWait();
+        }
+        int after = liveServerConnections();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < READ_TIMEOUT_SECONDS * 1000, "counted before the read timeout: " + millis + " ms");
+        assertTrue(after - before < 20, "the JDK server still holds " + (after - before) + " of 200 broken connections");
+    }
+
+    private static long cancelledLines() {
+        return log.stream().filter(line -> line.contains("\"outcome\":\"client_cancelled\"")).count();
+    }
+
+    /** Live {@code sun.net.httpserver.HttpConnection} objects, from the JVM's class histogram (after a full GC). */
+    private static int liveServerConnections() throws Exception {
+        String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {null}, new String[] {String[].class.getName()});
+        return histogram.lines().filter(line -> line.contains(" sun.net.httpserver.HttpConnection "))
+                .mapToInt(line -> Integer.parseInt(line.strip().split("\\s+")[1])).findFirst().orElse(0);
     }
 
     /** Reads one answer with a Content-Length body from a connection that stays open. */
