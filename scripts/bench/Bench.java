@@ -282,7 +282,7 @@ public final class Bench {
                     : startGateway(services, "gateway-held", "http://127.0.0.1:" + slowPort);
             var load = new StreamLoad(new Target(name, proxy).chat(), API_KEY, FRAMES, Duration.ofSeconds(60));
             load.run(20); // classes loaded and pools made before the first histogram
-            long before = liveHeapBytes(proxy);
+            long before = proxy.liveHeapBytes(java);
             var running = Thread.ofVirtual().start(() -> {
                 try {
                     load.run(HELD_STREAMS);
@@ -291,27 +291,13 @@ public final class Bench {
                 }
             });
             load.awaitOpen(HELD_STREAMS);
-            long during = liveHeapBytes(proxy);
+            long during = proxy.liveHeapBytes(java);
             running.join();
             services.stop(proxy);
             perStream.put(name, (during - before) / 1024.0 / HELD_STREAMS);
         }
         services.stop(slowMock);
         row("heap per open stream (KiB)", perStream, null, null);
-    }
-
-    /** The bytes of live objects, from the total line of {@code jcmd PID GC.class_histogram}. */
-    private long liveHeapBytes(Services.Service service) throws IOException, InterruptedException {
-        Path jcmd = Path.of(java).resolveSibling("jcmd");
-        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(service.process().pid()), "GC.class_histogram")
-                .redirectErrorStream(true).start();
-        List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        process.waitFor();
-        String[] total = lines.getLast().trim().split("\\s+"); // "Total <instances> <bytes>"
-        if (!total[0].equals("Total")) {
-            throw new IllegalStateException("jcmd GC.class_histogram: " + lines.getLast());
-        }
-        return Long.parseLong(total[2]);
     }
 
     /** The gateway in echo mode, beside the bare JDK server answering a fixed completion. */

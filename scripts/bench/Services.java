@@ -2,6 +2,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,39 @@ final class Services implements AutoCloseable {
         /** Resident memory now, in KiB, read from {@code /proc}. */
         long rssKiB() {
             return processes().mapToLong(p -> statusField(p.pid(), "VmRSS:")).sum();
+        }
+
+        /** Platform threads now (virtual ones are not threads of the OS), from {@code /proc}. */
+        long threads() {
+            return statusField(process.pid(), "Threads:");
+        }
+
+        /** Open file descriptors now: sockets, the log, the jar. */
+        long openFiles() {
+            try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+                return fds.count();
+            } catch (IOException e) {
+                return 0; // the process has just ended
+            }
+        }
+
+        /**
+         * The bytes of live objects, from the total line of {@code jcmd PID GC.class_histogram},
+         * which runs a full collection first: the heap after GC. {@code java} is the JDK's java,
+         * beside which jcmd lives.
+         */
+        long liveHeapBytes(String java) throws IOException, InterruptedException {
+            Path jcmd = Path.of(java).resolveSibling("jcmd");
+            Process jcmdProcess = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            List<String> lines = new String(jcmdProcess.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .lines().toList();
+            jcmdProcess.waitFor();
+            String[] total = lines.getLast().trim().split("\\s+"); // "Total <instances> <bytes>"
+            if (!total[0].equals("Total")) {
+                throw new IllegalStateException("jcmd GC.class_histogram: " + lines.getLast());
+            }
+            return Long.parseLong(total[2]);
         }
 
         private Stream<ProcessHandle> processes() {
