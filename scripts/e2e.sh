@@ -48,7 +48,7 @@ PORT=0 start mock mock mock_backend_started mock --reply "Hello from the mock" |
 PORT=0 ECHO_TOKEN_DELAY_MS=0 start echo_gw echo gateway_started || exit 1
 PORT=0 BACKEND_URL="$mock/v1" start proxy proxy gateway_started || exit 1
 PORT=0 BACKEND_URL="http://127.0.0.1:9" start down down gateway_started || exit 1
-PORT=0 API_KEYS="alice:sk-e2e-alice" RATE_LIMIT_RPM=2 start keyed keyed gateway_started || exit 1
+PORT=0 API_KEYS="alice:sk-e2e-alice" RATE_LIMIT_RPM=2 CORS_ALLOW_ORIGINS=https://app.example start keyed keyed gateway_started || exit 1
 PORT=0 start slow_mock slow_mock mock_backend_started mock --first-byte-delay-ms 3000 || exit 1
 PORT=0 BACKEND_URL="$slow_mock" BACKEND_TIMEOUT_SECONDS=1 start slow slow gateway_started || exit 1
 chat='{"model":"demo","messages":[{"role":"user","content":"hello world"}]}'
@@ -169,6 +169,16 @@ API_KEYS=alice:sk-e2e-print BACKEND_API_KEY=sk-e2e-backend "$JAVA" -jar "$jar" -
 check "--print-config: exit 0"            has print.code 0
 check "--print-config: every key"         test "$(grep -c '^[A-Z_]*=' print.out)" -eq "$(grep -c '^[A-Z_]*=' "$root/gateway.env")"
 check "--print-config: secrets redacted"  bash -c "grep -q '^API_KEYS=<redacted> (alice)$' print.out && grep -q '^BACKEND_API_KEY=<redacted>$' print.out && ! grep -q sk-e2e print.out"
+
+# A browser's preflight, answered before the key check; another origin gets 403.
+curl -s -D cors.h -o /dev/null -X OPTIONS "$keyed/v1/chat/completions" -H 'Origin: https://app.example' \
+  -H 'Access-Control-Request-Method: POST' -H 'Access-Control-Request-Headers: authorization, content-type'
+curl -s -D cors-other.h -o cors-other.json -X OPTIONS "$keyed/v1/chat/completions" -H 'Origin: https://other.example' \
+  -H 'Access-Control-Request-Method: POST'
+check "CORS: preflight 204 without a key"  has cors.h "HTTP/1.1 204"
+check "CORS: origin allowed"               grep -qi '^access-control-allow-origin: https://app.example' cors.h
+check "CORS: headers allowed"              grep -qi '^access-control-allow-headers: authorization, content-type' cors.h
+check "CORS: other origin 403"             bash -c "grep -q 'HTTP/1.1 403' cors-other.h && grep -q '\"code\":\"origin_not_allowed\"' cors-other.json"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
