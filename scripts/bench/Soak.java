@@ -115,9 +115,9 @@ final class Soak {
             for (Thread client : clients) {
                 client.join();
             }
-            boolean passed = soak.report(Duration.ofNanos(System.nanoTime() - start));
+            boolean passed = soak.reportRequests(Duration.ofNanos(System.nanoTime() - start));
             for (int i = 0; i < gateways.size(); i++) {
-                passed &= report(gateways.get(i).name(), samples.get(i), folder);
+                passed &= reportSamples(gateways.get(i).name(), samples.get(i), folder);
                 passed &= everyRequestLogged(gateways.get(i), folder);
             }
             System.out.println(passed ? "soak passed" : "soak FAILED");
@@ -222,7 +222,7 @@ final class Soak {
         return null;
     }
 
-    private boolean report(Duration took) {
+    private boolean reportRequests(Duration took) {
         long total = sent.values().stream().mapToLong(LongAdder::sum).sum();
         long failed = wrong.values().stream().mapToLong(LongAdder::sum).sum();
         System.out.printf("%n%,d requests in %d s (%.0f/s), %d wrong%n", total, took.toSeconds(),
@@ -233,7 +233,7 @@ final class Soak {
     }
 
     /** Prints a gateway's samples and checks each measure against its limit. */
-    private static boolean report(String name, List<Sample> samples, Path folder) throws IOException {
+    private static boolean reportSamples(String name, List<Sample> samples, Path folder) throws IOException {
         var csv = new StringBuilder("second,heap_after_gc_bytes,rss_kib,threads,open_files\n");
         samples.forEach(s -> csv.append(s.second()).append(',').append(s.heapAfterGc()).append(',').append(s.rssKiB())
                 .append(',').append(s.threads()).append(',').append(s.openFiles()).append('\n'));

@@ -90,8 +90,8 @@ class ConnectionTimeoutsTest {
 
     /**
      * A client that leaves mid-request: the gateway reports the broken connection to the
-     * JDK server, which then forgets it at once rather than at the read timeout (it kept
-     * one left mid-answer for good). Counted in the heap, since the socket is closed either way.
+     * JDK server, which then forgets it at once rather than at the read timeout. Counted in
+     * the heap, since the socket is closed either way.
      */
     @Test
     void brokenConnectionsAreForgottenAtOnce() throws Exception {

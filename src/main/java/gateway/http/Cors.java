@@ -30,6 +30,7 @@ public final class Cors {
     /** A comma-separated list of header names (RFC 9110 tokens), as a preflight asks for them. */
     private static final Pattern HEADER_LIST = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+(\\s*,\\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*");
 
+    /** CORS off: no answer carries CORS headers, and preflights get 405 like any other OPTIONS. */
     private static final Cors OFF = new Cors(Set.of(), false);
 
     private final Set<String> origins;
@@ -38,11 +39,6 @@ public final class Cors {
     private Cors(Set<String> origins, boolean anyOrigin) {
         this.origins = origins;
         this.anyOrigin = anyOrigin;
-    }
-
-    /** CORS off: no answer carries CORS headers, and preflights get 405 like any other OPTIONS. */
-    public static Cors off() {
-        return OFF;
     }
 
     /**

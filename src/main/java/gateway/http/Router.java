@@ -52,8 +52,8 @@ public final class Router implements HttpHandler {
      *
      * @throws IOException only after the request is logged, when its connection broke:
      *     this tells the JDK server to forget the connection now. Without it the server
-     *     keeps a broken connection's buffers (some 6 KiB) until REQUEST_READ_TIMEOUT_SECONDS
-     *     when the client left mid-request, and, when it left mid-answer, for good.
+     *     keeps the connection of a client that left mid-request, with its buffers (some
+     *     6 KiB), until REQUEST_READ_TIMEOUT_SECONDS.
      */
     @Override
     public void handle(HttpExchange http) throws IOException {
