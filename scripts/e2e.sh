@@ -143,18 +143,22 @@ check "bad setting: names key and value"  has cfg.err 'gateway: PORT=abc: expect
 "$JAVA" -jar "$jar" --env-file missing.env >/dev/null 2>cfg2.err; echo $? >cfg2.code
 check "named env file missing: exit 2"    bash -c "grep -q 2 cfg2.code && grep -q 'env file not found: missing.env' cfg2.err"
 
-# SIGTERM with a stream in flight: it finishes within the grace, is logged, and the exit status is 0.
+# SIGTERM with 100 streams in flight: they finish within the grace, are logged, and the exit status is 0.
 PORT=0 ECHO_TOKEN_DELAY_MS=200 start stopping stopping gateway_started || exit 1
 stopping_pid=${pids[-1]}
-curl -sN "$stopping/v1/chat/completions" -d '{"stream":true,"messages":[{"role":"user","content":"one two three four"}]}' >term.txt &
-curl_pid=$!
-eventually has term.txt 'chat.completion.chunk'
+curl_pids=()
+for i in $(seq 1 100); do
+  curl -sN "$stopping/v1/chat/completions" -d '{"stream":true,"messages":[{"role":"user","content":"one two three four"}]}' >"term-$i.txt" &
+  curl_pids+=($!)
+done
+for i in $(seq 1 100); do eventually has "term-$i.txt" 'chat.completion.chunk'; done
 kill -TERM "$stopping_pid"; wait "$stopping_pid"; echo $? >term.code
-wait "$curl_pid"
+wait "${curl_pids[@]}"
+ended() { for i in $(seq 1 100); do [ "$(grep -v '^$' "term-$i.txt" | tail -n 1)" = "data: [DONE]" ] || return 1; done; }
 check "SIGTERM: exit status 0"            has term.code 0
-check "SIGTERM: the stream ends with [DONE]" test "$(grep -v '^$' term.txt | tail -n 1)" = "data: [DONE]"
-check "SIGTERM: the stream was not cut"   lacks term.txt '"error"'
-check "SIGTERM: logged, then stopped"     bash -c "grep -q '\"event\":\"request\"' stopping.log && grep -q '\"event\":\"gateway_stopped\"' stopping.log"
+check "SIGTERM: 100 streams end with [DONE]" ended
+check "SIGTERM: no stream was cut"        bash -c "! grep -l '\"error\"' term-*.txt"
+check "SIGTERM: 100 lines logged, then stopped" bash -c "test \$(grep -c '\"event\":\"request\"' stopping.log) -eq 100 && tail -n 1 stopping.log | grep -q '\"event\":\"gateway_stopped\"'"
 
 # A client that never finishes its headers is cut off after REQUEST_READ_TIMEOUT_SECONDS.
 PORT=0 REQUEST_READ_TIMEOUT_SECONDS=1 start trickle trickle gateway_started || exit 1
