@@ -17,11 +17,7 @@ if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || [ "$seconds" -gt 60 ]; then
   exit 2
 fi
 
-jar=target/gateway.jar
-if [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]; then
-  echo "building $jar with $JAVA_HOME ..." >&2
-  scripts/mvn.sh -q -DskipTests package >&2
-fi
+fresh_jar
 
 out=target/bench
 rm -rf "$out" && mkdir -p "$out/classes"

@@ -40,3 +40,13 @@ if [ -z "$JAVA_HOME" ]; then
 fi
 export JAVA_HOME
 export JAVA="$JAVA_HOME/bin/java"
+
+# Sets jar to target/gateway.jar, built first (tests skipped) when missing or older than
+# the sources. Used by run.sh, bench.sh and soak.sh; call it from the project's top level.
+fresh_jar() {
+  jar=target/gateway.jar
+  if [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]; then
+    echo "building $jar with $JAVA_HOME ..." >&2
+    scripts/mvn.sh -q -DskipTests package >&2
+  fi
+}

@@ -8,11 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java.sh
 
-jar=target/gateway.jar
-if [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]; then
-  echo "building $jar with $JAVA_HOME ..." >&2
-  scripts/mvn.sh -q -DskipTests package >&2
-fi
+fresh_jar
 
 # JVM flags come from JAVA_OPTS. The heap is what to size: an open stream holds about
 # 64 KiB, and unless MAX_REQUESTS_IN_FLIGHT says otherwise the gateway serves one chat

@@ -24,11 +24,7 @@ if [ "$seconds" -gt 86400 ]; then
   exit 2
 fi
 
-jar=target/gateway.jar
-if [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]; then
-  echo "building $jar with $JAVA_HOME ..." >&2
-  scripts/mvn.sh -q -DskipTests package >&2
-fi
+fresh_jar
 
 out=target/soak
 rm -rf "$out" && mkdir -p "$out/classes"
