@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One request as the gateway sees it: the JDK's {@link HttpExchange} behind a small
@@ -17,9 +15,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * log line and the metrics need once it has ended.
  */
 public final class Exchange {
-    /** Longest client-sent request id kept; longer ones are replaced, not truncated. */
-    static final int MAX_REQUEST_ID_LENGTH = 128;
-
     private final HttpExchange http;
     private final String requestId;
     private final Instant arrival = Instant.now();
@@ -45,40 +40,11 @@ public final class Exchange {
     Exchange(HttpExchange http, Metrics metrics) {
         this.http = http;
         this.metrics = metrics;
-        this.requestId = requestIdOf(http);
+        this.requestId = RequestId.of(http.getRequestHeaders());
         // On every answer, errors and streams included.
         http.getResponseHeaders().set("X-Request-ID", requestId);
     }
 
-    /**
-     * The client's {@code X-Request-ID} (or {@code Request-Id}) when it is a sane token,
-     * else a new UUID. Only visible ASCII is kept, so an id can never inject a header.
-     */
-    static String requestIdOf(HttpExchange http) {
-        for (String header : new String[] {"X-Request-ID", "Request-Id"}) {
-            String id = http.getRequestHeaders().getFirst(header);
-            if (id != null && isSaneId(id.strip())) {
-                return id.strip();
-            }
-        }
-        return randomUuid();
-    }
-
-    /**
-     * A version 4 UUID. An id must be unique, not unguessable, so it comes from
-     * {@link ThreadLocalRandom}: {@code UUID.randomUUID()} reads {@code /dev/urandom}
-     * under a global lock on every request.
-     */
-    static String randomUuid() {
-        var random = ThreadLocalRandom.current();
-        long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
-        long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48); // IETF variant
-        return new UUID(high, low).toString();
-    }
-
-    private static boolean isSaneId(String id) {
-        return !id.isEmpty() && id.length() <= MAX_REQUEST_ID_LENGTH && id.chars().allMatch(c -> c > 0x20 && c < 0x7f);
-    }
 
     public String requestId() {
         return requestId;

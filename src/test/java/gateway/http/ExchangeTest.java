@@ -14,7 +14,7 @@ class ExchangeTest {
     void madeUpRequestIdsAreVersion4UuidsAndDoNotRepeat() {
         var seen = new HashSet<String>();
         for (int i = 0; i < 10_000; i++) {
-            String id = Exchange.randomUuid();
+            String id = RequestId.randomUuid();
             UUID uuid = UUID.fromString(id);
             assertEquals(4, uuid.version(), id);
             assertEquals(2, uuid.variant(), id);
