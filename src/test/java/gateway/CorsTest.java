@@ -85,6 +85,7 @@ class CorsTest {
             assertEquals(APP, header(ok, "Access-Control-Allow-Origin"));
             assertTrue(header(ok, "Access-Control-Expose-Headers").contains("X-Request-ID"));
             assertTrue(header(ok, "Access-Control-Expose-Headers").contains("Retry-After"));
+            assertTrue(header(ok, "Access-Control-Expose-Headers").contains("retry-after-ms"), "the SDKs read it first");
 
             var unauthorized = TestHttp.post(chat, SilenceTest.HELLO, "Origin", APP);
             assertEquals(401, unauthorized.statusCode());

@@ -1,6 +1,7 @@
 package gateway.http;
 
 import gateway.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -30,6 +31,14 @@ public final class ApiError extends RuntimeException {
     public ApiError(int status, String type, String code, String param, String message) {
         this(status, type, code, param, message, Map.of());
     }
+
+    /**
+     * The headers that tell a client when to retry, by OpenAI's names: the gateway's 429s
+     * carry them, a backend's 429 passes them on, and browsers are let to read them.
+     */
+    public static final List<String> RETRY_HEADERS = List.of("Retry-After", "retry-after-ms",
+            "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
+            "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens");
 
     /** 400: the request is not one the gateway can serve; {@code param} names the field. */
     public static ApiError invalidRequest(String code, String param, String message) {

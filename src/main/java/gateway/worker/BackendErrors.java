@@ -30,10 +30,6 @@ import java.util.Map;
 final class BackendErrors {
     /** How much of a backend's body an error message may quote. */
     private static final int QUOTE_LIMIT = 200;
-    /** Retry hints passed on with a backend's 429 (OpenAI's names). */
-    private static final List<String> RETRY_HEADERS = List.of("retry-after", "retry-after-ms",
-            "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
-            "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens");
 
     private final String backend;
     private final Duration timeout;
@@ -93,7 +89,7 @@ final class BackendErrors {
                     + "); check BACKEND_API_KEY. It said: " + message);
         } else if (status == 429) {
             var retry = new LinkedHashMap<String, String>();
-            RETRY_HEADERS.forEach(name -> headers.firstValue(name).ifPresent(value -> retry.put(name, value)));
+            ApiError.RETRY_HEADERS.forEach(name -> headers.firstValue(name).ifPresent(value -> retry.put(name, value)));
             return new ApiError(429, "rate_limit_error", fields.getOrDefault("code", "rate_limit_exceeded"),
                     fields.get("param"), "The backend is rate limiting: " + message, retry);
         }
