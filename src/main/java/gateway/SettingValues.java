@@ -1,12 +1,11 @@
 package gateway;
 
-import gateway.access.ApiKeys;
 import gateway.access.InFlightLimit;
 import gateway.access.RateLimiter;
-import gateway.http.Cors;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Typed reads of raw values; each failure names the key, the value and what was expected. */
 record SettingValues(Map<String, String> raw) {
@@ -55,18 +54,14 @@ record SettingValues(Map<String, String> raw) {
         }
     }
 
-    /** The client keys; a bad entry is reported by position, never by value: keys are secrets. */
-    ApiKeys apiKeys(String key) {
+    /**
+     * A value read by {@code parser}, whose {@link IllegalArgumentException} names the fault.
+     * The value itself is not repeated: for API_KEYS, a bad entry is reported by position,
+     * never by value, as keys are secrets.
+     */
+    <T> T parsed(String key, Function<String, T> parser) {
         try {
-            return ApiKeys.parse(raw.get(key));
-        } catch (IllegalArgumentException e) {
-            throw new SettingsException(key + ": " + e.getMessage());
-        }
-    }
-
-    Cors cors(String key) {
-        try {
-            return Cors.parse(raw.get(key));
+            return parser.apply(raw.get(key));
         } catch (IllegalArgumentException e) {
             throw new SettingsException(key + ": " + e.getMessage());
         }

@@ -144,9 +144,9 @@ public record Settings(
                 Duration.ofSeconds(v.integer("IDLE_TIMEOUT_SECONDS", 1, 3_600)),
                 Duration.ofSeconds(v.integer("MODELS_CACHE_SECONDS", 0, 86_400)),
                 Duration.ofSeconds(v.integer("SHUTDOWN_GRACE_SECONDS", 0, 3_600)),
-                v.apiKeys("API_KEYS"),
+                v.parsed("API_KEYS", ApiKeys::parse),
                 v.rateLimits(),
-                v.cors("CORS_ALLOW_ORIGINS"),
+                v.parsed("CORS_ALLOW_ORIGINS", Cors::parse),
                 v.raw("LOG_FILE").isBlank() ? null : Path.of(v.raw("LOG_FILE").strip()),
                 v.integer("LOG_MAX_BYTES", 1024, Integer.MAX_VALUE),
                 v.integer("LOG_MAX_FILES", 0, 1000));
