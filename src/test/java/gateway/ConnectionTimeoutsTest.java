@@ -73,19 +73,14 @@ class ConnectionTimeoutsTest {
     @Test
     void aStreamSilentForLongerThanTheTimeoutsIsNotCut() throws IOException {
         String body = "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}";
-        try (var socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
-            socket.setSoTimeout(20_000);
-            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
-                    .getBytes(StandardCharsets.US_ASCII));
-            long start = System.nanoTime();
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
-            assertTrue(answer.contains("data: [DONE]"), "the stream ran to its end: " + answer);
-            assertTrue(millis >= 2 * TOKEN_DELAY_MS && millis > READ_TIMEOUT_SECONDS * 1000,
-                    "the stream outlived both timeouts: " + millis + " ms");
-        }
+        long start = System.nanoTime();
+        String answer = TestHttp.raw(gateway.port(), "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+        assertTrue(answer.contains("data: [DONE]"), "the stream ran to its end: " + answer);
+        assertTrue(millis >= 2 * TOKEN_DELAY_MS && millis > READ_TIMEOUT_SECONDS * 1000,
+                "the stream outlived both timeouts: " + millis + " ms");
     }
 
     /**

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import gateway.json.Json;
-import gateway.json.JsonObject;
 import gateway.mock.MockBackend;
 import gateway.mock.MockOptions;
 import gateway.observe.Log;
@@ -142,21 +140,13 @@ class DepartingClientsTest {
 
     /** One request on a connection of its own, closed after the answer (no pooled connection to count). */
     private static String send(Gateway gateway, String body) throws IOException {
-        try (var socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request(body).replace("Host: x\r\n", "Host: x\r\nConnection: close\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return TestHttp.raw(gateway.port(), request(body).replace("Host: x\r\n", "Host: x\r\nConnection: close\r\n"));
     }
 
     private static long requestsInFlight(Gateway gateway) {
-        try (var socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return ((JsonObject) Json.parse(answer.substring(answer.indexOf("\r\n\r\n") + 4))).longValue("requests_in_flight")
+        try {
+            String answer = TestHttp.raw(gateway.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            return TestHttp.json(answer.substring(answer.indexOf("\r\n\r\n") + 4)).longValue("requests_in_flight")
                     .orElseThrow();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -6,11 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gateway.mock.MockBackend;
 import gateway.mock.MockOptions;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,7 +19,7 @@ class HostileRequestTest {
     void onlyTheGatewaysOwnHeadersReachTheBackend() throws Exception {
         try (var mock = MockBackend.start("127.0.0.1", 0, MockOptions.defaults());
              var gateway = BackendGatewayTest.gatewayFor(mock.uri(), "BACKEND_API_KEY", "sk-backend")) {
-            String answer = exchange(gateway, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+            String answer = TestHttp.raw(gateway.port(), "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
                     + "Connection: close\r\nKeep-Alive: timeout=5\r\nProxy-Authorization: Basic c2VjcmV0\r\n"
                     + "Proxy-Connection: keep-alive\r\nTE: trailers\r\nTrailer: X-Checksum\r\nUpgrade: h2c\r\n"
                     + "X-Drop-Me: 1\r\nAuthorization: Bearer sk-client\r\nCookie: session=secret\r\n"
@@ -50,19 +45,9 @@ class HostileRequestTest {
              var gateway = BackendGatewayTest.gatewayFor(mock.uri())) {
             String request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                     + rest.strip().replace("\\r\\n", "\r\n").replace("BODY", BODY);
-            String answer = exchange(gateway, request);
+            String answer = TestHttp.raw(gateway.port(), request);
             assertTrue(answer.startsWith("HTTP/1.1 " + status), shape + ": " + answer);
             assertNull(mock.lastRequest(), shape + ": nothing reached the backend");
-        }
-    }
-
-    /** Sends raw bytes (HttpClient refuses to) and reads the whole answer. */
-    private static String exchange(Gateway gateway, String request) throws IOException {
-        URI uri = gateway.uri();
-        try (var socket = new Socket(InetAddress.getByName(uri.getHost()), uri.getPort())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }
