@@ -36,6 +36,12 @@ public final class Exchange {
     private ApiError error;
     private boolean clientCancelled;
     private boolean connectionFailed;
+    private boolean bodyRead;
+    /** The answer went out before the body had arrived: the connection ends with it. */
+    private boolean closesConnection;
+
+    /** The most of an unread body that is read and dropped after an early answer, before the connection is cut. */
+    static final long LINGER_BYTES = 1 << 20;
 
     Exchange(HttpExchange http, Metrics metrics) {
         this.http = http;
@@ -93,13 +99,13 @@ public final class Exchange {
                 // the JDK server has already rejected malformed lengths; nothing to add
             }
         }
-        try (InputStream in = http.getRequestBody()) {
-            byte[] body = in.readNBytes(maxBytes);
-            if (body.length == maxBytes && in.read() != -1) {
-                throw ApiError.requestTooLarge(maxBytes);
-            }
-            return body;
+        InputStream in = http.getRequestBody();
+        byte[] body = in.readNBytes(maxBytes);
+        if (body.length == maxBytes && in.read() != -1) {
+            throw ApiError.requestTooLarge(maxBytes);
         }
+        bodyRead = true;
+        return body;
     }
 
     /** Answers with a JSON body. */
@@ -165,11 +171,6 @@ public final class Exchange {
         }
     }
 
-    /** True when reading the request or writing the answer failed: the connection is broken. */
-    boolean connectionFailed() {
-        return connectionFailed;
-    }
-
     /** From another thread: ends an open event stream with {@code failure}; see {@link EventStream#cut}. */
     void cutAtShutdown(ApiError failure) {
         EventStream open = eventStream;
@@ -183,6 +184,10 @@ public final class Exchange {
             throw new IllegalStateException("response already started with status " + this.status);
         }
         this.status = status;
+        if (bodyStillArriving()) {
+            http.getResponseHeaders().set("Connection", "close");
+            closesConnection = true;
+        }
         // The gateway's own time so far, for a client to see what the hop costs.
         long overheadMicros = Math.max(0, System.nanoTime() - startNanos - backendWaitNanos) / 1000;
         http.getResponseHeaders().set("X-Gateway-Overhead-Ms", millis(overheadMicros));
@@ -193,6 +198,71 @@ public final class Exchange {
     static String millis(long micros) {
         long fraction = micros % 1000;
         return micros / 1000 + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
+    }
+
+    /**
+     * True when the request has a body that was not read and has not all arrived: an
+     * answer given before reading it (401, 413, 429, 503) must not wait for it.
+     */
+    private boolean bodyStillArriving() throws IOException {
+        if (bodyRead) {
+            return false;
+        }
+        String length = header("Content-Length");
+        if (header("Transfer-Encoding") != null || length == null) {
+            return header("Transfer-Encoding") != null; // chunked: its end cannot be seen without reading
+        }
+        // Already all here (a small request): the JDK server reads it off without waiting.
+        long declared = Long.parseLong(length.strip()); // the JDK server has checked its form
+        return declared > 0 && http.getRequestBody().available() < declared;
+    }
+
+    /**
+     * Completes the answer once the request is logged: closes the exchange, so that the
+     * connection can carry the next request, or, after an early answer, only flushes it.
+     *
+     * <p>An answer given while the request's body was still arriving carries
+     * {@code Connection: close}. Closing such an exchange would make the JDK server read
+     * the rest of the body before it sends the answer, so a client that waits for the
+     * answer before sending more would wait for ever; the answer is flushed instead, and
+     * the connection ended by {@link #lingerAndDrop()}.
+     */
+    void finish() {
+        if (!closesConnection) {
+            http.close();
+            return;
+        }
+        try {
+            http.getResponseBody().flush();
+        } catch (IOException clientGone) {
+            connectionFailed = true;
+        }
+    }
+
+    /** False when the connection cannot carry another request: it broke, or it ends with an early answer. */
+    boolean reusable() {
+        return !connectionFailed && !closesConnection;
+    }
+
+    /**
+     * After an early answer: reads and drops what the client still sends until it closes
+     * its side ({@link #LINGER_BYTES} at most, and the server's request timeout), before
+     * the connection is dropped. Closing a socket with unread input resets it, and a reset
+     * can destroy the answer at the client before it is read (RFC 9112, section 9.6).
+     */
+    void lingerBeforeDrop() {
+        if (!closesConnection || connectionFailed) {
+            return;
+        }
+        try {
+            InputStream unread = http.getRequestBody();
+            byte[] buffer = new byte[8192];
+            for (long dropped = 0, n; dropped < LINGER_BYTES && (n = unread.read(buffer)) >= 0; dropped += n) {
+                // dropped
+            }
+        } catch (IOException clientClosed) {
+            // its side is closed: the answer was delivered, or cannot be
+        }
     }
 
     /** True once an event stream was opened (it is counted in flight until the exchange ends). */

@@ -50,16 +50,17 @@ public final class Router implements HttpHandler {
     /**
      * Serves one exchange.
      *
-     * @throws IOException only after the request is logged, when its connection broke:
-     *     this tells the JDK server to forget the connection now. Without it the server
-     *     keeps the connection of a client that left mid-request, with its buffers (some
-     *     6 KiB), until REQUEST_READ_TIMEOUT_SECONDS.
+     * @throws IOException only after the request is logged, when its connection must be
+     *     dropped: it broke, or an early answer closes it (see {@link Exchange#end}). This
+     *     tells the JDK server to forget the connection now; without it the server keeps
+     *     the connection of a client that left mid-request, with its buffers (some 6 KiB),
+     *     until REQUEST_READ_TIMEOUT_SECONDS.
      */
     @Override
     public void handle(HttpExchange http) throws IOException {
         var exchange = new Exchange(http, metrics);
         inFlight.add(exchange);
-        try (http) {
+        try {
             metrics.requestStarted();
             try {
                 serve(exchange);
@@ -74,6 +75,7 @@ public final class Router implements HttpHandler {
             }
         } finally {
             // Only now is the last byte written (closing the exchange ends a chunked body).
+            exchange.finish();
             inFlight.remove(exchange);
             if (inFlight.isEmpty()) {
                 synchronized (inFlight) {
@@ -81,8 +83,9 @@ public final class Router implements HttpHandler {
                 }
             }
         }
-        if (exchange.connectionFailed()) {
-            throw new IOException("the connection of request " + exchange.requestId() + " broke");
+        if (!exchange.reusable()) {
+            exchange.lingerBeforeDrop();
+            throw new IOException("the connection of request " + exchange.requestId() + " is dropped");
         }
     }
 
