@@ -214,6 +214,13 @@ class EchoGatewayTest {
         assertEquals("demo", line.string("model").orElseThrow());
         assertEquals("ok", line.string("outcome").orElseThrow());
         assertEquals(4, line.longValue("prompt_tokens").orElseThrow());
+        assertEquals(3, line.longValue("completion_tokens").orElseThrow());
+        assertEquals(7, line.longValue("total_tokens").orElseThrow());
         assertEquals("127.0.0.1", line.string("client").orElseThrow());
+
+        TestHttp.get(at("/nowhere"), "X-Request-ID", "no-tokens");
+        JsonObject notFound = logLines.stream().map(TestHttp::json)
+                .filter(l -> l.string("request_id").orElse("").equals("no-tokens")).findFirst().orElseThrow();
+        assertEquals("null", notFound.get("total_tokens").toJson(), "unknown, not zero");
     }
 }

@@ -54,6 +54,7 @@ public final class Log {
                 "backend", s.backend(),
                 "prompt_tokens", s.promptTokens() < 0 ? null : s.promptTokens(),
                 "completion_tokens", s.completionTokens() < 0 ? null : s.completionTokens(),
+                "total_tokens", s.promptTokens() < 0 || s.completionTokens() < 0 ? null : s.promptTokens() + s.completionTokens(),
                 "tokens_estimated", s.tokensEstimated(),
                 "key", s.caller(),
                 "client", s.client(),
