@@ -1,13 +1,12 @@
 package gateway;
 
-import gateway.mock.MockBackend;
-import gateway.mock.MockOptions;
+import gateway.mock.MockCommand;
 import gateway.observe.Log;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,19 +14,17 @@ import java.util.Map;
 /**
  * {@code java -jar gateway.jar}: loads the settings, starts the gateway and stops it
  * cleanly on SIGTERM or Ctrl-C. {@code java -jar gateway.jar mock} starts the mock
- * backend instead.
+ * backend instead ({@link MockCommand} reads its options).
  */
 public final class Main {
     private static final String USAGE = """
             usage: java -jar gateway.jar [--env-file PATH] [--print-config]
-                   java -jar gateway.jar mock [--host HOST] [--port N] [--reply TEXT] [--token-delay-ms N]
-                          [--first-byte-delay-ms N] [--error-rate R] [--rate-limit-rate R] [--cut-rate R] [--garbage-rate R]
+                   java -jar gateway.jar mock [--help | OPTIONS]
 
             The gateway reads gateway.env from the working directory (or the file named by
             --env-file); environment variables override it. With no BACKEND_URL it echoes.
             --print-config prints the settings in effect, secrets redacted, and exits.
-            The mock backend listens on --port, else $PORT, else 8081. Each rate R (0 to 1) is the
-            chance that a request gets that fault: a 500, a 429, a stream cut half-way, a garbage line.""";
+            "mock" starts a mock inference server instead; "mock --help" lists its options.""";
 
     /** The one option without a value. */
     private static final String PRINT_CONFIG = "--print-config";
@@ -41,7 +38,7 @@ public final class Main {
     public static void main(String[] args) {
         try {
             if (args.length > 0 && args[0].equals("mock")) {
-                startMock(options(args, 1));
+                MockCommand.main(Arrays.copyOfRange(args, 1, args.length));
             } else {
                 startGateway(options(args, 0));
             }
@@ -106,23 +103,6 @@ public final class Main {
         }
     }
 
-    private static void startMock(Map<String, String> options) {
-        checkKnown(options, "--host", "--port", "--reply", "--token-delay-ms", "--first-byte-delay-ms",
-                "--error-rate", "--rate-limit-rate", "--cut-rate", "--garbage-rate");
-        String port = options.getOrDefault("--port", System.getenv().getOrDefault("PORT", "8081"));
-        var mockOptions = MockOptions.defaults()
-                .withReply(options.getOrDefault("--reply", "Mock"))
-                .withTokenDelay(Duration.ofMillis(number("--token-delay-ms", options.getOrDefault("--token-delay-ms", "0"))))
-                .withFirstByteDelay(Duration.ofMillis(number("--first-byte-delay-ms", options.getOrDefault("--first-byte-delay-ms", "0"))))
-                .withErrorRate(rate("--error-rate", options))
-                .withRateLimitRate(rate("--rate-limit-rate", options))
-                .withCutRate(rate("--cut-rate", options))
-                .withGarbageRate(rate("--garbage-rate", options));
-        MockBackend mock = MockBackend.start(options.getOrDefault("--host", "127.0.0.1"), number("--port", port), mockOptions);
-        Runtime.getRuntime().addShutdownHook(new Thread(mock::close));
-        Log.toStandardOutput().info("mock_backend_started", "url", mock.uri().toString());
-    }
-
     /** {@code --name value} pairs from {@code args[from..]}. */
     private static Map<String, String> options(String[] args, int from) {
         var options = new HashMap<String, String>();
@@ -148,27 +128,6 @@ public final class Main {
             if (!List.of(known).contains(name)) {
                 throw new SettingsException("unknown option " + name + "\n" + USAGE);
             }
-        }
-    }
-
-    private static double rate(String name, Map<String, String> options) {
-        String value = options.getOrDefault(name, "0");
-        try {
-            double rate = Double.parseDouble(value.strip());
-            if (rate >= 0 && rate <= 1) {
-                return rate;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new SettingsException(name + "=" + value + ": expected a number from 0 to 1");
-    }
-
-    private static int number(String name, String value) {
-        try {
-            return Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            throw new SettingsException(name + "=" + value + ": expected an integer");
         }
     }
 }

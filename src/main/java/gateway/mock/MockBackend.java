@@ -1,37 +1,32 @@
 package gateway.mock;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import gateway.json.Json;
 import gateway.json.JsonArray;
-import gateway.json.JsonBoolean;
-import gateway.json.JsonException;
 import gateway.json.JsonObject;
 import gateway.json.JsonValue;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small OpenAI-compatible backend for tests and teaching: {@code POST /v1/chat/completions}
- * answers with a fixed text, whole or streamed word by word, and {@code GET /v1/models}
- * lists its one model. It remembers the last request it received, so tests can check
- * what the gateway forwarded, and misbehaves on request ({@link MockOptions}): 500s,
- * 429s, slow first bytes, streams cut half-way, garbage lines, paced frames.
+ * A stand-in inference server for tests, benchmarks and teaching: llama.cpp's
+ * {@code llama-server} (OpenAI's chat completions, whole or streamed, slots, a prefix cache,
+ * {@code /health} while loading), or a simple "prompt" API ({@link Shape}). It remembers the
+ * last request it received, so tests can check what the gateway forwarded, counts what a
+ * router's benchmark needs, and misbehaves on request ({@link MockOptions}).
  *
  * <pre>{@code java -jar gateway.jar mock --port 8081 --reply "Hello there"}</pre>
+ *
+ * <p>Inside, a chat goes down a {@link ChatPipeline} to its {@link Api} shape, which runs it
+ * on the {@link Engine}: slots, prefix cache, prefill time.
  */
 public final class MockBackend implements AutoCloseable {
     static {
@@ -53,17 +48,22 @@ public final class MockBackend implements AutoCloseable {
     private final MockOptions options;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final AtomicInteger chatRequests = new AtomicInteger();
-    private final AtomicInteger chatsInProgress = new AtomicInteger();
-    private volatile Received lastRequest;
+    private final Engine engine;
+    private final Api api;
+    private final Availability availability;
+    private final ChatPipeline chats;
 
     private MockBackend(String host, int port, MockOptions options) throws IOException {
         this.options = options;
+        this.engine = new Engine(options.slots(), options.cache());
+        var misbehaviour = new Misbehaviour(options.faults(), options.pacing());
+        this.api = Api.of(options, engine, misbehaviour);
+        this.availability = new Availability(options.loading());
+        this.chats = new ChatPipeline(api, availability, misbehaviour);
         // A deep accept queue, as the gateway's: the benchmark opens thousands of streams at once.
         this.server = HttpServer.create(new InetSocketAddress(host, port), 4096);
         server.setExecutor(executor);
-        server.createContext("/v1/chat/completions", this::chat);
-        server.createContext("/v1/models", this::models);
+        server.createContext("/", this::route);
         server.start();
     }
 
@@ -76,6 +76,58 @@ public final class MockBackend implements AutoCloseable {
         }
     }
 
+    /** Every route, whatever the shape; an API shape adds its own chat path. */
+    private void route(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals(options.shape().path())) {
+                only("POST", exchange, chats::handle);
+            } else if (path.equals("/health")) {
+                only("GET", exchange, this::health);
+            } else if (path.equals("/mock/stats")) {
+                only("GET", exchange, this::stats);
+            } else if (path.equals("/v1/models") && options.shape() == Shape.OPENAI) {
+                only("GET", exchange, this::models);
+            } else {
+                exchange.getRequestBody().readAllBytes();
+                api.error(exchange, 404, "File Not Found");
+            }
+        }
+    }
+
+    private void only(String method, HttpExchange exchange, HttpHandler handler) throws IOException {
+        if (exchange.getRequestMethod().equals(method)) {
+            handler.handle(exchange);
+        } else {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().set("Allow", method);
+            api.error(exchange, 405, "Method Not Allowed");
+        }
+    }
+
+    /** As llama-server's: 503 in its error format while the model loads. */
+    private void health(HttpExchange exchange) throws IOException {
+        if (availability.loading()) {
+            Api.send(exchange, 503, JsonObject.builder().put("error", JsonObject.builder().put("code", 503)
+                    .put("message", "Loading model").put("type", "unavailable_error").build()).build());
+        } else {
+            Api.send(exchange, 200, JsonObject.builder().put("status", "ok").build());
+        }
+    }
+
+    /** The counters, for a benchmark in another process. */
+    private void stats(HttpExchange exchange) throws IOException {
+        Api.send(exchange, 200, JsonObject.builder().put("requests", chatRequests())
+                .put("prompt_tokens", promptTokens()).put("cached_tokens", cachedTokens())
+                .put("max_generating", maxGenerating()).build());
+    }
+
+    private void models(HttpExchange exchange) throws IOException {
+        List<JsonValue> models = options.models().stream().<JsonValue>map(id -> JsonObject.builder()
+                .put("id", id).put("object", "model").put("created", 0).put("owned_by", "mock").build()).toList();
+        Api.send(exchange, 200, JsonObject.builder().put("object", "list").put("data", new JsonArray(models)).build());
+    }
+
     public URI uri() {
         return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
     }
@@ -84,170 +136,74 @@ public final class MockBackend implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    public MockOptions options() {
+        return options;
+    }
+
     /** The last chat request received, or {@code null}. */
     public Received lastRequest() {
-        return lastRequest;
+        return chats.lastRequest();
     }
 
     /** How many chat requests arrived. */
     public int chatRequests() {
-        return chatRequests.get();
+        return chats.chatRequests();
     }
 
     /**
-     * Chat requests being answered now: a call the gateway gave up on (its client left)
-     * ends at the mock's next write, so this falls back to 0.
+     * Chat requests inside the mock now, waiting for a slot or answered: a call the gateway
+     * gave up on (its client left) ends at the mock's next write, so this falls back to 0.
      */
     public int chatsInProgress() {
-        return chatsInProgress.get();
+        return chats.chatsInProgress();
+    }
+
+    /** Chat requests waiting for a slot now. */
+    public int waiting() {
+        return engine.gate().waiting();
+    }
+
+    /** Chat requests holding a slot now (processing their prompt or answering). */
+    public int generating() {
+        return engine.gate().generating();
+    }
+
+    /** The most requests that ever held a slot at once. */
+    public int maxGenerating() {
+        return engine.gate().maxGenerating();
+    }
+
+    /** Prompt tokens of every processed request. */
+    public long promptTokens() {
+        return engine.promptTokens();
+    }
+
+    /** Of those, the tokens found in the prefix cache. */
+    public long cachedTokens() {
+        return engine.cachedTokens();
+    }
+
+    /** True while {@code /health} and chats answer 503 "Loading model". */
+    public boolean loading() {
+        return availability.loading();
+    }
+
+    /** Starts or ends loading, at once; ending it also ends the start's {@code --loading-ms}. */
+    public void loading(boolean loading) {
+        availability.loading(loading);
+    }
+
+    /**
+     * While {@code retryAfter} is positive, refuses every chat with 503 and
+     * {@code Retry-After} (whole seconds), as a server shedding load; {@link Duration#ZERO} ends it.
+     */
+    public void cooldown(Duration retryAfter) {
+        availability.cooldown(retryAfter);
     }
 
     @Override
     public void close() {
         server.stop(0);
         executor.shutdownNow();
-    }
-
-    private void chat(HttpExchange exchange) throws IOException {
-        chatsInProgress.incrementAndGet();
-        try (exchange) {
-            answerChat(exchange);
-        } finally {
-            chatsInProgress.decrementAndGet();
-        }
-    }
-
-    private void answerChat(HttpExchange exchange) throws IOException {
-        byte[] bytes = exchange.getRequestBody().readAllBytes();
-        JsonObject body = parseObject(bytes);
-        chatRequests.incrementAndGet();
-        lastRequest = new Received(lowerCaseNames(exchange.getRequestHeaders()), body,
-                new String(bytes, StandardCharsets.UTF_8));
-        pause(options.firstByteDelay());
-        if (chance(options.errorRate())) {
-            sendJson(exchange, 500, "{\"error\":{\"code\":500,\"message\":\"injected failure\",\"type\":\"server_error\"}}");
-            return;
-        }
-        if (chance(options.rateLimitRate())) {
-            exchange.getResponseHeaders().set("Retry-After", "1");
-            exchange.getResponseHeaders().set("retry-after-ms", "1000");
-            sendJson(exchange, 429, "{\"error\":{\"message\":\"injected rate limit\",\"type\":\"rate_limit_error\",\"code\":\"rate_limit_exceeded\"}}");
-            return;
-        }
-        String model = body.string("model").orElse(options.model());
-        if (body.get("stream") == JsonBoolean.TRUE) {
-            boolean usage = body.object("stream_options").map(o -> o.get("include_usage") == JsonBoolean.TRUE).orElse(false);
-            stream(exchange, model, usage);
-        } else {
-            sendJson(exchange, 200, completion(model).toJson());
-        }
-    }
-
-    private JsonObject completion(String model) {
-        JsonObject message = JsonObject.builder().put("role", "assistant").put("content", options.reply()).build();
-        return JsonObject.builder()
-                .put("id", "chatcmpl-mock")
-                .put("object", "chat.completion")
-                .put("created", Instant.now().getEpochSecond())
-                .put("model", model)
-                .put("choices", JsonArray.of(JsonObject.builder().put("index", 0).put("message", message)
-                        .put("finish_reason", "stop").build()))
-                .put("usage", usage())
-                .build();
-    }
-
-    private JsonObject usage() {
-        long words = options.reply().isBlank() ? 0 : options.reply().strip().split("\\s+").length;
-        return JsonObject.builder().put("prompt_tokens", 5).put("completion_tokens", words)
-                .put("total_tokens", 5 + words).build();
-    }
-
-    private void stream(HttpExchange exchange, String model, boolean includeUsage) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-        exchange.sendResponseHeaders(200, 0);
-        OutputStream out = exchange.getResponseBody();
-        String[] words = options.reply().split("(?<=\\S)(?=\\s)");
-        boolean cut = chance(options.cutRate());
-        boolean garbage = chance(options.garbageRate());
-        for (int i = 0; i < words.length; i++) {
-            if (i > 0) {
-                pause(options.tokenDelay());
-            }
-            if (i == words.length / 2 && garbage) {
-                out.write("<html>an injected line that is not Server-Sent Events</html>\n\n".getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            }
-            if (i == words.length / 2 && cut) {
-                return; // the stream ends here, without [DONE]
-            }
-            var delta = JsonObject.builder();
-            if (i == 0) {
-                delta.put("role", "assistant");
-            }
-            event(out, chunk(model, delta.put("content", words[i]).build(), null));
-        }
-        event(out, chunk(model, JsonObject.builder().build(), "stop"));
-        if (includeUsage) {
-            event(out, JsonObject.builder().put("id", "chatcmpl-mock").put("object", "chat.completion.chunk")
-                    .put("created", Instant.now().getEpochSecond()).put("model", model)
-                    .put("choices", JsonArray.of()).put("usage", usage()).build());
-        }
-        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    private static JsonObject chunk(String model, JsonObject delta, String finishReason) {
-        JsonObject choice = JsonObject.builder().put("index", 0).put("delta", delta).put("finish_reason", finishReason).build();
-        return JsonObject.builder().put("id", "chatcmpl-mock").put("object", "chat.completion.chunk")
-                .put("created", Instant.now().getEpochSecond()).put("model", model).put("choices", JsonArray.of(choice))
-                .build();
-    }
-
-    private static void event(OutputStream out, JsonValue data) throws IOException {
-        out.write(("data: " + data.toJson() + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    private void models(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            JsonObject model = JsonObject.builder().put("id", options.model()).put("object", "model")
-                    .put("created", 0).put("owned_by", "mock").build();
-            sendJson(exchange, 200, JsonObject.builder().put("object", "list").put("data", JsonArray.of(model)).build().toJson());
-        }
-    }
-
-    private static JsonObject parseObject(byte[] bytes) {
-        try {
-            return Json.parse(bytes) instanceof JsonObject o ? o : JsonObject.builder().build();
-        } catch (JsonException e) {
-            return JsonObject.builder().build();
-        }
-    }
-
-    private static void sendJson(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-    }
-
-    private static Map<String, List<String>> lowerCaseNames(Map<String, List<String>> headers) {
-        var lower = new HashMap<String, List<String>>();
-        headers.forEach((name, values) -> lower.put(name.toLowerCase(), List.copyOf(values)));
-        return lower;
-    }
-
-    private static boolean chance(double rate) {
-        return rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
-    }
-
-    private static void pause(Duration delay) {
-        if (!delay.isZero()) {
-            try {
-                Thread.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }
