@@ -2,6 +2,7 @@ package gateway;
 
 import gateway.chat.ChatRequest;
 import gateway.chat.Usage;
+import gateway.config.Settings;
 import gateway.http.Exchange;
 import gateway.json.JsonObject;
 import gateway.worker.Worker;
@@ -16,12 +17,12 @@ final class ChatEndpoint {
     ChatEndpoint(Worker worker, Settings settings) {
         this.worker = worker;
         this.settings = settings;
-        this.limits = new ChatRequest.Limits(settings.maxTokensLimit(), settings.maxMessages());
+        this.limits = new ChatRequest.Limits(settings.limits().maxTokens(), settings.limits().maxMessages());
     }
 
     void handle(Exchange exchange) throws IOException {
-        ChatRequest request = ChatRequest.parse(exchange.readBody(settings.maxBodyBytes()), exchange.requestId(),
-                settings.defaultModel(), limits);
+        ChatRequest request = ChatRequest.parse(exchange.readBody(settings.limits().maxBodyBytes()), exchange.requestId(),
+                settings.upstream().defaultModel(), limits);
         exchange.model(request.model());
         exchange.stream(request.stream());
         exchange.backend(worker.describe());

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import gateway.access.Access;
 import gateway.access.InFlightLimit;
 import gateway.access.RateLimiter;
+import gateway.config.Settings;
 import gateway.http.ApiError;
 import gateway.http.Exchange;
 import gateway.http.Router;
@@ -89,23 +90,24 @@ public final class Gateway implements AutoCloseable {
         // connection of one that takes longer: a slowloris client holds a connection (and
         // a virtual thread) that long at most. The response time is never limited, or
         // streams would be.
-        setUnlessGiven("sun.net.httpserver.maxReqTime", Long.toString(settings.requestReadTimeout().toSeconds()));
+        setUnlessGiven("sun.net.httpserver.maxReqTime", Long.toString(settings.server().requestReadTimeout().toSeconds()));
         // A keep-alive connection unused this long is closed, and so is a new one that sends
         // nothing. The check runs every clockTick: the JDK's 10 s would make 5 s up to 15.
-        setUnlessGiven("sun.net.httpserver.idleInterval", Long.toString(settings.idleTimeout().toSeconds()));
+        setUnlessGiven("sun.net.httpserver.idleInterval", Long.toString(settings.server().idleTimeout().toSeconds()));
         setUnlessGiven("sun.net.httpserver.clockTick", "1000");
+        var upstream = settings.upstream();
         this.worker = settings.echoMode()
-                ? new EchoWorker(settings.echoTokenDelay(), settings.defaultModel())
-                : new BackendWorker(settings.backendUrl(), settings.backendApiKey(), settings.backendTimeout(),
-                        settings.backendConnectTimeout(), settings.defaultModel(), settings.modelsCacheTime());
+                ? new EchoWorker(upstream.echoTokenDelay(), upstream.defaultModel())
+                : new BackendWorker(upstream.backends().getFirst().url(), upstream.backends().getFirst().apiKey(),
+                        upstream.timeout(), upstream.connectTimeout(), upstream.defaultModel(), upstream.modelsCacheTime());
         var chat = new ChatEndpoint(worker, settings);
-        var access = new Access(settings.apiKeys(), settings.rateLimits().any()
-                ? new RateLimiter(settings.rateLimits(), System::nanoTime) : null);
+        var limits = settings.access().rateLimits();
+        var access = new Access(settings.access().apiKeys(), limits.any() ? new RateLimiter(limits, System::nanoTime) : null);
 
         // Checked first, so an overloaded gateway does no work, not even a key lookup, for a request it turns away.
-        var inFlight = new InFlightLimit(settings.maxRequestsInFlight());
+        var inFlight = new InFlightLimit(settings.limits().maxRequestsInFlight());
 
-        this.router = new Router(metrics, log, settings.cors())
+        this.router = new Router(metrics, log, settings.server().cors())
                 .route("POST", "/v1/chat/completions", whileOpen(inFlight.guard(access.guard(chat::handle))))
                 .route("GET", "/v1/models", whileOpen(access.guard(exchange -> exchange.respond(200, worker.models()))))
                 .route("GET", "/healthz", Gateway::live)
@@ -113,7 +115,7 @@ public final class Gateway implements AutoCloseable {
                 .route("GET", "/readyz", this::ready)
                 .route("GET", "/metrics", this::metrics);
 
-        this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), BACKLOG);
+        this.server = HttpServer.create(new InetSocketAddress(settings.server().host(), settings.server().port()), BACKLOG);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext("/", router);
@@ -134,13 +136,13 @@ public final class Gateway implements AutoCloseable {
         try {
             return new Gateway(settings, log);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen on " + settings.server().host() + ":" + settings.server().port() + ": " + e.getMessage(), e);
         }
     }
 
     /** The address clients use, such as {@code http://127.0.0.1:8080}. */
     public URI uri() {
-        String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+        String host = settings.server().host().contains(":") ? "[" + settings.server().host() + "]" : settings.server().host();
         return URI.create("http://" + host + ":" + port());
     }
 
@@ -174,10 +176,10 @@ public final class Gateway implements AutoCloseable {
         // stop() closes the listener at once, then waits for the exchanges the JDK counts,
         // which include some whose client left mid-request and that never end: so the
         // gateway waits for its own requests in flight, then ends stop()'s wait itself.
-        int stopSeconds = (int) settings.shutdownGrace().toSeconds() + CUT_SECONDS;
+        int stopSeconds = (int) settings.server().shutdownGrace().toSeconds() + CUT_SECONDS;
         Thread stopper = Thread.ofVirtual().start(() -> server.stop(stopSeconds));
         try {
-            if (!router.awaitIdle(settings.shutdownGrace())) {
+            if (!router.awaitIdle(settings.server().shutdownGrace())) {
                 router.cutStreams(ApiError.shuttingDown());
                 router.awaitIdle(Duration.ofSeconds(CUT_SECONDS));
             }

@@ -1,5 +1,7 @@
 package gateway;
 
+import gateway.config.Settings;
+import gateway.config.SettingsException;
 import gateway.mock.MockCommand;
 import gateway.observe.Log;
 import java.io.UncheckedIOException;
@@ -61,12 +63,13 @@ public final class Main {
             return;
         }
 
-        Log log = settings.logFile() == null ? Log.toStandardOutput()
-                : Log.toFile(settings.logFile(), settings.logMaxBytes(), settings.logMaxFiles());
+        var logSettings = settings.log();
+        Log log = logSettings.file() == null ? Log.toStandardOutput()
+                : Log.toFile(logSettings.file(), logSettings.maxBytes(), logSettings.maxFiles());
         Gateway gateway = Gateway.start(settings, log);
         // Runs on SIGTERM and Ctrl-C: drain, let requests in flight finish, cut what is left.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("gateway_stopping", "grace_seconds", settings.shutdownGrace().toSeconds());
+            log.info("gateway_stopping", "grace_seconds", settings.server().shutdownGrace().toSeconds());
             gateway.close();
             log.info("gateway_stopped");
             // A JVM ended by a signal exits with 143 (128 + SIGTERM) even after a clean stop.
@@ -77,8 +80,8 @@ public final class Main {
         log.info("gateway_started", "url", gateway.uri().toString(), "mode", gateway.mode(),
                 "env_file", named || envFile.toFile().exists() ? envFile.toString() : null,
                 "java", Runtime.version().toString());
-        if (settings.apiKeys().isEmpty()) {
-            warnOpen(log, settings.host());
+        if (settings.access().apiKeys().isEmpty()) {
+            warnOpen(log, settings.server().host());
         }
         if (Runtime.version().feature() < 24) {
             log.warn("old_jdk", "message", "Running on JDK " + Runtime.version().feature()

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gateway.config.Settings;
 import gateway.json.JsonObject;
 import gateway.mock.MockBackend;
 import gateway.mock.MockOptions;

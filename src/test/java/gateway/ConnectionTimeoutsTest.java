@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import gateway.config.Settings;
 import gateway.observe.Log;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

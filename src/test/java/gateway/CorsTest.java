@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gateway.config.Settings;
+import gateway.config.SettingsException;
 import gateway.http.Cors;
 import gateway.observe.Log;
 import java.net.URI;

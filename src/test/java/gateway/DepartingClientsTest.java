@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import gateway.config.Settings;
 import gateway.mock.MockBackend;
 import gateway.mock.MockOptions;
 import gateway.observe.Log;

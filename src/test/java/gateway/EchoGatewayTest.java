@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gateway.config.Settings;
 import gateway.json.JsonObject;
 import gateway.observe.Log;
 import java.net.URI;

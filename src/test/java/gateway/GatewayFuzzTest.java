@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import gateway.config.Settings;
 import gateway.json.Json;
 import gateway.json.JsonException;
 import gateway.json.JsonFuzzTest;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gateway.config.Settings;
 import gateway.observe.Log;
 import java.net.URI;
 import java.net.http.HttpResponse;

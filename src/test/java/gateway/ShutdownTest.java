@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gateway.config.Settings;
 import gateway.observe.Log;
 import java.io.BufferedReader;
 import java.net.URI;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import gateway.config.Settings;
 import gateway.observe.Log;
 import java.io.IOException;
 import java.net.InetAddress;

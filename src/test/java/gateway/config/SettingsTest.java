@@ -1,4 +1,4 @@
-package gateway;
+package gateway.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,11 +26,12 @@ class SettingsTest {
     @Test
     void defaultsAreAnEchoGatewayOnLoopback() {
         Settings s = Settings.defaults();
-        assertEquals("127.0.0.1", s.host());
-        assertEquals(8080, s.port());
+        assertEquals("127.0.0.1", s.server().host());
+        assertEquals(8080, s.server().port());
         assertTrue(s.echoMode());
-        assertEquals(Duration.ofSeconds(60), s.backendTimeout());
-        assertEquals(4 << 20, s.maxBodyBytes());
+        assertEquals(Duration.ofSeconds(60), s.upstream().timeout());
+        assertEquals(4 << 20, s.limits().maxBodyBytes());
+        assertEquals(RoutingSettings.Policy.LEAST_LOADED, s.routing().policy());
     }
 
     @ParameterizedTest
@@ -42,7 +43,10 @@ class SettingsTest {
         "http://gpu-box:8000/openai/v1,     http://gpu-box:8000/openai",
     })
     void backendUrlIsTheBaseAddressWithOrWithoutV1(String value, String base) {
-        assertEquals(URI.create(base), Settings.from(Map.of("BACKEND_URL", value)).backendUrl());
+        BackendSettings single = Settings.from(Map.of("BACKEND_URL", value)).upstream().backends().getFirst();
+        assertEquals(URI.create(base), single.url());
+        assertEquals("default", single.name());
+        assertTrue(single.anyModel(), "one backend takes every model, as before there were several");
     }
 
     @ParameterizedTest
@@ -64,15 +68,15 @@ class SettingsTest {
     void environmentOverridesTheFileWhichOverridesTheDefaults() throws IOException {
         Path file = write("PORT=9000\nDEFAULT_MODEL=from-file\n");
         Settings s = Settings.load(file, true, Map.of("PORT", "9100", "UNRELATED", "ignored"));
-        assertEquals(9100, s.port());
-        assertEquals("from-file", s.defaultModel());
-        assertEquals("127.0.0.1", s.host());
+        assertEquals(9100, s.server().port());
+        assertEquals("from-file", s.upstream().defaultModel());
+        assertEquals("127.0.0.1", s.server().host());
     }
 
     @Test
     void aMissingDefaultFileIsFineButANamedOneIsAnError() {
         Path missing = dir.resolve("nope.env");
-        assertEquals(8080, Settings.load(missing, false, Map.of()).port());
+        assertEquals(8080, Settings.load(missing, false, Map.of()).server().port());
         var e = assertThrows(SettingsException.class, () -> Settings.load(missing, true, Map.of()));
         assertEquals("env file not found: " + missing, e.getMessage());
     }
@@ -122,8 +126,8 @@ class SettingsTest {
 
     @Test
     void requestsInFlightAreLimitedByTheHeapUnlessSet() {
-        assertEquals(InFlightLimit.forHeap(Runtime.getRuntime().maxMemory()), Settings.defaults().maxRequestsInFlight());
-        assertEquals(5, Settings.from(Map.of("MAX_REQUESTS_IN_FLIGHT", "5")).maxRequestsInFlight());
+        assertEquals(InFlightLimit.forHeap(Runtime.getRuntime().maxMemory()), Settings.defaults().limits().maxRequestsInFlight());
+        assertEquals(5, Settings.from(Map.of("MAX_REQUESTS_IN_FLIGHT", "5")).limits().maxRequestsInFlight());
     }
 
     @Test
@@ -136,7 +140,7 @@ class SettingsTest {
         assertEquals("<redacted>", effective.get("BACKEND_API_KEY"));
         assertTrue(effective.get("API_KEYS").matches("<redacted> \\(alice, key-[0-9a-f]{8}\\)"), effective.get("API_KEYS"));
         assertEquals("http://127.0.0.1:8081", effective.get("BACKEND_URL"));
-        assertEquals(Integer.toString(s.maxRequestsInFlight()), effective.get("MAX_REQUESTS_IN_FLIGHT"), "resolved, not 0");
+        assertEquals(Integer.toString(s.limits().maxRequestsInFlight()), effective.get("MAX_REQUESTS_IN_FLIGHT"), "resolved, not 0");
     }
 
     @Test
@@ -150,9 +154,9 @@ class SettingsTest {
     @Test
     void withPortCopiesEverythingElse() {
         Settings s = Settings.from(Map.of("DEFAULT_MODEL", "m")).withPort(0);
-        assertEquals(0, s.port());
-        assertEquals("m", s.defaultModel());
-        assertNull(s.backendUrl());
+        assertEquals(0, s.server().port());
+        assertEquals("m", s.upstream().defaultModel());
+        assertTrue(s.echoMode());
     }
 
     private Path write(String content) throws IOException {

@@ -1,4 +1,4 @@
-package gateway;
+package gateway.config;
 
 /**
  * A setting that cannot be used, with a message that names the key, the value and what

@@ -1,4 +1,4 @@
-package gateway;
+package gateway.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

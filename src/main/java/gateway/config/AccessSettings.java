@@ -1,0 +1,45 @@
+package gateway.config;
+
+import gateway.access.ApiKeys;
+import gateway.access.RateLimiter;
+import java.util.SequencedMap;
+
+/**
+ * Who may call, and how often.
+ *
+ * @param apiKeys    the client keys; empty when the gateway runs open
+ * @param rateLimits requests and tokens per minute per caller
+ * @param adminKey   the one key of the admin API ({@code /admin/*}); empty when it is off
+ */
+public record AccessSettings(ApiKeys apiKeys, RateLimiter.Limits rateLimits, ApiKeys adminKey) {
+
+    static void defaults(SequencedMap<String, String> defaults) {
+        defaults.put("API_KEYS", "");
+        defaults.put("RATE_LIMIT_RPM", "0");
+        defaults.put("RATE_LIMIT_BURST", "0");
+        defaults.put("RATE_LIMIT_TPM", "0");
+        defaults.put("ADMIN_API_KEY", "");
+    }
+
+    static AccessSettings read(SettingValues v) {
+        int rpm = v.integer("RATE_LIMIT_RPM", 0, 1_000_000);
+        int burst = v.integer("RATE_LIMIT_BURST", 0, 1_000_000);
+        // A burst of 0 means a whole minute's requests may come at once.
+        var limits = new RateLimiter.Limits(rpm, burst == 0 ? rpm : burst, v.integer("RATE_LIMIT_TPM", 0, 1_000_000_000));
+        String admin = v.raw("ADMIN_API_KEY").strip();
+        if (admin.contains(",") || admin.contains(" ")) {
+            // Never repeat the value: it is a secret.
+            throw new SettingsException("ADMIN_API_KEY: expected one key, without commas or spaces");
+        }
+        return new AccessSettings(v.parsed("API_KEYS", ApiKeys::parse), limits,
+                ApiKeys.parse(admin.isEmpty() ? "" : "admin:" + admin));
+    }
+
+    void effective(SequencedMap<String, String> values) {
+        values.put("API_KEYS", apiKeys.isEmpty() ? "" : Settings.REDACTED + " (" + String.join(", ", apiKeys.names()) + ")");
+        values.put("RATE_LIMIT_RPM", Integer.toString(rateLimits.requestsPerMinute()));
+        values.put("RATE_LIMIT_BURST", Integer.toString(rateLimits.burst()));
+        values.put("RATE_LIMIT_TPM", Integer.toString(rateLimits.tokensPerMinute()));
+        values.put("ADMIN_API_KEY", adminKey.isEmpty() ? "" : Settings.REDACTED);
+    }
+}
