@@ -169,7 +169,7 @@ timeout 10 cat <&3 >trickle.out; echo $? >trickle.code
 exec 3<&-
 check "slow client: cut off, no answer"    bash -c "grep -q '^0$' trickle.code && test ! -s trickle.out"
 
-API_KEYS=alice:sk-e2e-print BACKEND_API_KEY=sk-e2e-backend "$JAVA" -jar "$jar" --print-config >print.out 2>&1; echo $? >print.code
+API_KEYS=alice:sk-e2e-print BACKEND_URL=http://127.0.0.1:9 BACKEND_API_KEY=sk-e2e-backend "$JAVA" -jar "$jar" --print-config >print.out 2>&1; echo $? >print.code
 check "--print-config: exit 0"            has print.code 0
 check "--print-config: every key"         test "$(grep -c '^[A-Z_]*=' print.out)" -eq "$(grep -c '^[A-Z_]*=' "$root/gateway.env")"
 check "--print-config: secrets redacted"  bash -c "grep -q '^API_KEYS=<redacted> (alice)$' print.out && grep -q '^BACKEND_API_KEY=<redacted>$' print.out && ! grep -q sk-e2e print.out"

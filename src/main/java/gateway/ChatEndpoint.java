@@ -10,6 +10,9 @@ import java.io.IOException;
 
 /** {@code POST /v1/chat/completions}: read, parse and check, hand to the worker, answer. */
 final class ChatEndpoint {
+    /** The longest session id kept: longer ones are cut, so clients cannot grow the sessions map's keys. */
+    static final int MAX_SESSION_ID = 256;
+
     private final Worker worker;
     private final Settings settings;
     private final ChatRequest.Limits limits;
@@ -25,21 +28,66 @@ final class ChatEndpoint {
                 settings.upstream().defaultModel(), limits);
         exchange.model(request.model());
         exchange.stream(request.stream());
-        exchange.backend(worker.describe());
+        var call = new ExchangeCall(exchange, session(exchange, request));
         if (request.stream()) {
             var relay = new StreamRelay(exchange, request);
             try {
-                worker.stream(request, relay, exchange::addBackendWait);
+                worker.stream(request, relay, call);
                 relay.finish();
             } finally {
                 relay.record(); // also when the stream broke or the client left
             }
         } else {
-            JsonObject completion = worker.complete(request, exchange::addBackendWait);
+            JsonObject completion = worker.complete(request, call);
             completion.string("model").ifPresent(exchange::model); // the model that answered
             completion.object("usage").flatMap(Usage::from)
                     .ifPresent(usage -> exchange.usage(usage.promptTokens(), usage.completionTokens(), false));
             exchange.respond(200, completion);
+        }
+    }
+
+    /** The client's session: its {@code X-Session-ID} header, else the request's {@code user}, else none. */
+    private static String session(Exchange exchange, ChatRequest request) {
+        String session = exchange.header("X-Session-ID");
+        if (session == null || session.isBlank()) {
+            session = request.body().string("user").orElse(null);
+        }
+        if (session == null || session.isBlank()) {
+            return null;
+        }
+        return session.length() <= MAX_SESSION_ID ? session : session.substring(0, MAX_SESSION_ID);
+    }
+
+    /** One request's call as the worker sees it: what the worker reports lands on the exchange, for the log and metrics. */
+    private record ExchangeCall(Exchange exchange, String session) implements Worker.Call {
+        @Override
+        public String caller() {
+            return exchange.caller() != null ? "key:" + exchange.caller() : "address:" + exchange.clientAddress();
+        }
+
+        @Override
+        public void waited(long nanos) {
+            exchange.addBackendWait(nanos);
+        }
+
+        @Override
+        public void queued(long nanos) {
+            exchange.addQueueWait(nanos);
+        }
+
+        @Override
+        public void answeredBy(String backend, int attempts) {
+            exchange.backend(backend, attempts);
+        }
+
+        @Override
+        public void cachedTokens(long tokens) {
+            exchange.cachedTokens(tokens);
+        }
+
+        @Override
+        public Worker.Watch watchDeparture(Runnable onDeparture) {
+            return exchange.watchDeparture(onDeparture)::run;
         }
     }
 }

@@ -6,12 +6,14 @@ import gateway.access.InFlightLimit;
 import gateway.access.RateLimiter;
 import gateway.config.Settings;
 import gateway.http.ApiError;
+import gateway.http.Departures;
 import gateway.http.Exchange;
 import gateway.http.Router;
+import gateway.json.JsonArray;
 import gateway.json.JsonObject;
 import gateway.observe.Log;
 import gateway.observe.Metrics;
-import gateway.worker.BackendWorker;
+import gateway.route.RoutingWorker;
 import gateway.worker.EchoWorker;
 import gateway.worker.Worker;
 import java.io.IOException;
@@ -81,6 +83,9 @@ public final class Gateway implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Worker worker;
+    /** The worker when there are backends, to show their states; null in echo mode. */
+    private final RoutingWorker routing;
+    private final Departures departures = new Departures();
     private final Metrics metrics = new Metrics();
 
     private Gateway(Settings settings, Log log) throws IOException {
@@ -96,10 +101,8 @@ public final class Gateway implements AutoCloseable {
         setUnlessGiven("sun.net.httpserver.idleInterval", Long.toString(settings.server().idleTimeout().toSeconds()));
         setUnlessGiven("sun.net.httpserver.clockTick", "1000");
         var upstream = settings.upstream();
-        this.worker = settings.echoMode()
-                ? new EchoWorker(upstream.echoTokenDelay(), upstream.defaultModel())
-                : new BackendWorker(upstream.backends().getFirst().url(), upstream.backends().getFirst().apiKey(),
-                        upstream.timeout(), upstream.connectTimeout(), upstream.defaultModel(), upstream.modelsCacheTime());
+        this.routing = settings.echoMode() ? null : new RoutingWorker(upstream, settings.routing(), metrics.routing(), log);
+        this.worker = routing != null ? routing : new EchoWorker(upstream.echoTokenDelay(), upstream.defaultModel());
         var chat = new ChatEndpoint(worker, settings);
         var limits = settings.access().rateLimits();
         var access = new Access(settings.access().apiKeys(), limits.any() ? new RateLimiter(limits, System::nanoTime) : null);
@@ -107,13 +110,14 @@ public final class Gateway implements AutoCloseable {
         // Checked first, so an overloaded gateway does no work, not even a key lookup, for a request it turns away.
         var inFlight = new InFlightLimit(settings.limits().maxRequestsInFlight());
 
-        this.router = new Router(metrics, log, settings.server().cors())
+        this.router = new Router(metrics, log, settings.server().cors(), departures)
                 .route("POST", "/v1/chat/completions", whileOpen(inFlight.guard(access.guard(chat::handle))))
                 .route("GET", "/v1/models", whileOpen(access.guard(exchange -> exchange.respond(200, worker.models()))))
                 .route("GET", "/healthz", Gateway::live)
                 .route("GET", "/health", Gateway::live)
                 .route("GET", "/readyz", this::ready)
-                .route("GET", "/metrics", this::metrics);
+                .route("GET", "/metrics", this::metrics)
+                .route("GET", "/admin/backends", Access.adminOnly(settings.access().adminKey(), this::backends));
 
         this.server = HttpServer.create(new InetSocketAddress(settings.server().host(), settings.server().port()), BACKLOG);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -189,12 +193,9 @@ public final class Gateway implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         executor.shutdownNow();
-        if (worker instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                // closing the HTTP client only releases connections; nothing to report
-            }
+        departures.close();
+        if (routing != null) {
+            routing.close();
         }
     }
 
@@ -224,12 +225,22 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** Ready while not stopping and a backend takes requests (always, in echo mode); the body lists each backend's state. */
     private void ready(Exchange exchange) throws IOException {
         var reason = draining ? Optional.of("the gateway is shutting down") : worker.notReadyReason();
-        exchange.respond(reason.isPresent() ? 503 : 200, JsonObject.builder()
+        var body = JsonObject.builder()
                 .put("status", reason.isPresent() ? "unavailable" : "ready")
                 .put("mode", settings.echoMode() ? "echo" : "backend")
-                .put("reason", reason.orElse(null))
-                .build());
+                .put("reason", reason.orElse(null));
+        if (routing != null) {
+            body.put("backends", routing.backendStates(false).get("data"));
+        }
+        exchange.respond(reason.isPresent() ? 503 : 200, body.build());
+    }
+
+    /** {@code GET /admin/backends}: every backend's address, state, load and counters. */
+    private void backends(Exchange exchange) throws IOException {
+        exchange.respond(200, routing != null ? routing.backendStates(true)
+                : JsonObject.builder().put("object", "list").put("queue_depth", 0).put("data", JsonArray.of()).build());
     }
 }

@@ -4,6 +4,7 @@ import static gateway.TestHttp.errorCode;
 import static gateway.TestHttp.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -211,7 +212,7 @@ class BackendGatewayTest {
                 "error: {\"code\":500,\"message\":\"out of memory\",\"type\":\"server_error\"}\n\n")) {
             try (var stub = StubBackend.events(frame, failure); var gateway = gatewayFor(stub.uri())) {
                 List<String> data = TestHttp.dataLines(TestHttp.post(chat(gateway), STREAM).body());
-                assertEquals("The backend failed mid-stream: out of memory",
+                assertEquals("The backend at " + stub.uri() + " failed mid-stream: out of memory",
                         json(data.get(1)).object("error").get().string("message").orElseThrow());
                 assertEquals("[DONE]", data.getLast());
             }
@@ -281,7 +282,7 @@ class BackendGatewayTest {
             var llamaLoading = TestHttp.post(chat(gateway), HELLO);
             assertEquals(502, llamaLoading.statusCode());
             assertEquals("backend_error", errorCode(llamaLoading));
-            assertEquals("The backend answered 503: Loading model",
+            assertEquals("The backend at " + stub.uri() + " answered 503: Loading model",
                     json(llamaLoading).object("error").get().string("message").orElseThrow());
 
             stub.reply(new StubBackend.Reply(400, "application/json", List.of(
@@ -292,17 +293,28 @@ class BackendGatewayTest {
             assertEquals("maximum context length is 4096 tokens", error.string("message").orElseThrow());
             assertEquals("invalid_request_error", error.string("type").orElseThrow());
 
-            stub.reply(new StubBackend.Reply(429, "application/json", List.of("{\"error\":{\"message\":\"slow down\"}}"),
-                    "Retry-After", "7"));
-            var limited = TestHttp.post(chat(gateway), HELLO);
-            assertEquals(429, limited.statusCode());
-            assertEquals("7", limited.headers().firstValue("Retry-After").orElseThrow());
-
             stub.reply(new StubBackend.Reply(200, "text/html", List.of("<html>proxy error sk-secret</html>")));
             var garbage = TestHttp.post(chat(gateway), HELLO);
             assertEquals(502, garbage.statusCode());
             assertEquals("backend_error", errorCode(garbage));
             assertFalse(garbage.body().contains("sk-secret"), "the backend key never reaches the client");
+
+            stub.reply(new StubBackend.Reply(429, "application/json", List.of("{\"error\":{\"message\":\"slow down\"}}"),
+                    "Retry-After", "7"));
+            while (stub.takeRequestNow() != null) {
+                // forget the requests so far
+            }
+            var limited = TestHttp.post(chat(gateway), HELLO);
+            assertEquals(429, limited.statusCode());
+            assertEquals("7", limited.headers().firstValue("Retry-After").orElseThrow());
+            assertNotNull(stub.takeRequestNow());
+
+            var whileResting = TestHttp.post(chat(gateway), HELLO);
+            assertEquals(429, whileResting.statusCode(), "the backend asked for 7 s of rest: the gateway answers for it");
+            assertEquals("rate_limit_exceeded", errorCode(whileResting));
+            int retryAfter = Integer.parseInt(whileResting.headers().firstValue("Retry-After").orElseThrow());
+            assertTrue(retryAfter >= 1 && retryAfter <= 7, "the time left: " + retryAfter);
+            assertNull(stub.takeRequestNow(), "not passed on");
         }
     }
 

@@ -29,7 +29,7 @@ class MockFaultsTest {
             var response = TestHttp.post(BackendGatewayTest.chat(gateway), HELLO);
             assertEquals(502, response.statusCode());
             assertEquals("backend_error", errorCode(response));
-            assertEquals("The backend answered 500: injected failure",
+            assertEquals("The backend at " + mock.uri() + " answered 500: injected failure",
                     json(response).object("error").get().string("message").orElseThrow());
         }
     }
@@ -65,7 +65,7 @@ class MockFaultsTest {
             List<String> data = TestHttp.dataLines(TestHttp.post(BackendGatewayTest.chat(gateway), STREAM).body());
             JsonObject error = lastFrameError(data);
             assertEquals("backend_error", error.string("code").orElseThrow());
-            assertTrue(error.string("message").orElseThrow().startsWith("The backend sent a line that is not Server-Sent Events: <html>"));
+            assertTrue(error.string("message").orElseThrow().startsWith("The backend at " + mock.uri() + " sent a line that is not Server-Sent Events: <html>"));
         }
     }
 

@@ -31,6 +31,8 @@ final class StubBackend implements AutoCloseable {
 
     private final HttpServer server;
     private volatile Reply reply;
+    /** True when GET requests (health checks, model lists) are answered outside the script. */
+    private volatile boolean healthy;
     private final LinkedBlockingQueue<String> requests = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> authorizations = new LinkedBlockingQueue<>();
     private final Semaphore steps = new Semaphore(0);
@@ -60,6 +62,17 @@ final class StubBackend implements AutoCloseable {
         this.reply = reply;
     }
 
+    /**
+     * From now on, answers GET requests outside the script and without recording them:
+     * {@code /health} with 200 {"status":"ok"}, anything else (the model list) with 404. The
+     * health checks of a gateway with several backends then neither take the script's steps
+     * nor show among the requests, and the stub takes any model name.
+     */
+    StubBackend healthy() {
+        this.healthy = true;
+        return this;
+    }
+
     /** The body of the next request received, waiting up to 5 s. */
     String takeRequest() throws InterruptedException {
         return requests.poll(5, TimeUnit.SECONDS);
@@ -82,10 +95,16 @@ final class StubBackend implements AutoCloseable {
 
     private void answer(HttpExchange exchange) throws IOException {
         try (exchange) {
-            requests.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            authorizations.add(auth == null ? "" : auth);
             Reply r = reply;
+            if (healthy && exchange.getRequestMethod().equals("GET")) {
+                r = exchange.getRequestURI().getPath().equals("/health")
+                        ? new Reply(200, "application/json", List.of("{\"status\":\"ok\"}"))
+                        : new Reply(404, "application/json", List.of("{\"error\":\"not found\"}"));
+            } else {
+                requests.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                String auth = exchange.getRequestHeaders().getFirst("Authorization");
+                authorizations.add(auth == null ? "" : auth);
+            }
             exchange.getResponseHeaders().set("Content-Type", r.contentType());
             for (int i = 0; i + 1 < r.headers().length; i += 2) {
                 exchange.getResponseHeaders().set(r.headers()[i], r.headers()[i + 1]);

@@ -1,5 +1,6 @@
 package gateway.access;
 
+import gateway.http.ApiError;
 import gateway.http.Router.Handler;
 import java.util.Objects;
 
@@ -17,6 +18,20 @@ public final class Access {
     public Access(ApiKeys keys, RateLimiter limiter) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.limiter = limiter;
+    }
+
+    /**
+     * The admin API's guard: when no admin key is set the route does not exist (404, so that
+     * nobody learns of it), else it needs that key, as an API key is sent (401).
+     */
+    public static Handler adminOnly(ApiKeys adminKey, Handler next) {
+        return exchange -> {
+            if (adminKey.isEmpty()) {
+                throw ApiError.notFound(exchange.method(), exchange.path());
+            }
+            exchange.caller(adminKey.authenticate(exchange::header));
+            next.handle(exchange);
+        };
     }
 
     public Handler guard(Handler next) {

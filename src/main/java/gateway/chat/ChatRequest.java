@@ -53,6 +53,11 @@ public record ChatRequest(String id, String model, boolean stream, boolean inclu
         return new ChatRequest(id, model, stream, includeUsage, body, bytes);
     }
 
+    /** The same request for another model (an alias resolved): forwarded with that name. */
+    public ChatRequest withModel(String model) {
+        return new ChatRequest(id, model, stream, includeUsage, body, bytes);
+    }
+
     /** The messages, each an object with a role (checked by {@link #parse}). */
     public JsonArray messages() {
         return body.array("messages").orElseThrow();

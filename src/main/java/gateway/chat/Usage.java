@@ -37,6 +37,24 @@ public record Usage(long promptTokens, long completionTokens, boolean estimated)
     }
 
     /**
+     * Prompt tokens the backend found in its cache and did not compute again, from a
+     * completion or a stream chunk, or -1 when it does not say: llama.cpp's
+     * {@code timings.cache_n}, or on older builds {@code usage.prompt_tokens − timings.prompt_n};
+     * else {@code usage.prompt_tokens_details.cached_tokens} (OpenAI, vLLM).
+     */
+    public static long cachedTokens(JsonObject timings, JsonObject usage) {
+        if (timings != null && timings.longValue("cache_n").isPresent()) {
+            return timings.longValue("cache_n").get();
+        }
+        Optional<Long> prompt = usage == null ? Optional.empty() : usage.longValue("prompt_tokens");
+        if (timings != null && timings.longValue("prompt_n").isPresent() && prompt.isPresent()) {
+            return Math.max(0, prompt.get() - timings.longValue("prompt_n").get());
+        }
+        return usage == null ? -1 : usage.object("prompt_tokens_details")
+                .flatMap(details -> details.longValue("cached_tokens")).orElse(-1L);
+    }
+
+    /**
      * Reads a usage object, accepting the names other APIs use for the same counts:
      * OpenAI's Responses API and Anthropic ({@code input_tokens}/{@code output_tokens}).
      */

@@ -84,6 +84,11 @@ public record BackendSettings(String name, URI url, String apiKey, int slots, Li
         values.put(p + "PATH", path);
     }
 
+    /** The setting that holds this backend's {@code field}: BACKEND_API_KEY for the single backend, else BACKEND_GPU1_API_KEY. */
+    public String key(String field) {
+        return name.equals(SINGLE) ? "BACKEND_" + field : prefix(name) + field;
+    }
+
     /** The address without credentials, for the log and {@code /admin/backends}. */
     public String displayUrl() {
         return url.getRawUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "");

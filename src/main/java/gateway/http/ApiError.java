@@ -1,6 +1,8 @@
 package gateway.http;
 
 import gateway.json.JsonObject;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,14 +20,21 @@ public final class ApiError extends RuntimeException {
     private final String code;
     private final String param;
     private final Map<String, String> headers;
+    private final int backendStatus;
 
     public ApiError(int status, String type, String code, String param, String message, Map<String, String> headers) {
+        this(status, type, code, param, message, headers, 0);
+    }
+
+    private ApiError(int status, String type, String code, String param, String message, Map<String, String> headers,
+            int backendStatus) {
         super(Objects.requireNonNull(message, "message"), null, false, false);
         this.status = status;
         this.type = Objects.requireNonNull(type, "type");
         this.code = code;
         this.param = param;
         this.headers = Map.copyOf(headers);
+        this.backendStatus = backendStatus;
     }
 
     public ApiError(int status, String type, String code, String param, String message) {
@@ -90,9 +99,48 @@ public final class ApiError extends RuntimeException {
         return new ApiError(502, "api_error", "backend_error", null, message);
     }
 
+    /** 502 with headers, such as a failing backend's {@code Retry-After}. */
+    public static ApiError backendError(String message, Map<String, String> headers) {
+        return new ApiError(502, "api_error", "backend_error", null, message, headers);
+    }
+
     /** 504: the backend did not answer in time. */
     public static ApiError gatewayTimeout(String message) {
         return new ApiError(504, "api_error", "gateway_timeout", null, message);
+    }
+
+    /** 404: no backend serves the model; the message lists those that are served (never where). */
+    public static ApiError modelNotFound(String model, Collection<String> served) {
+        return new ApiError(404, "invalid_request_error", "model_not_found", "model",
+                "The model '" + model + "' does not exist or is not served here. Models served: "
+                        + (served.isEmpty() ? "none yet" : String.join(", ", served)) + " (GET /v1/models).");
+    }
+
+    /** 429: the queue for busy backends is full. */
+    public static ApiError queueFull(int max, long retrySeconds) {
+        return new ApiError(429, "rate_limit_error", "queue_full", null,
+                "Every backend for this model is busy and " + max + " requests already wait (QUEUE_MAX); retry shortly.",
+                Map.of("Retry-After", Long.toString(retrySeconds)));
+    }
+
+    /** 503: a request waited its whole allowance for a backend's free slot. */
+    public static ApiError queueTimeout(long waitedSeconds, long retrySeconds) {
+        return new ApiError(503, "api_error", "queue_timeout", null,
+                "Every backend for this model stayed busy for " + waitedSeconds + " s (QUEUE_TIMEOUT_SECONDS); retry shortly.",
+                Map.of("Retry-After", Long.toString(retrySeconds)));
+    }
+
+    /** 429: every backend for the model is resting after its own 429; the gateway answers for it until then. */
+    public static ApiError backendsRateLimited(long retryMillis) {
+        long seconds = (retryMillis + 999) / 1000;
+        return new ApiError(429, "rate_limit_error", "rate_limit_exceeded", null,
+                "Every backend for this model is rate limiting (429 with Retry-After); retry in " + seconds + " s.",
+                Map.of("Retry-After", Long.toString(seconds), "retry-after-ms", Long.toString(retryMillis)));
+    }
+
+    /** 503: no backend can take the request now (all resting after a 503 with Retry-After, or drained, or tried). */
+    public static ApiError noBackendAvailable(String why, long retrySeconds) {
+        return new ApiError(503, "api_error", "no_backend_available", null, why, Map.of("Retry-After", Long.toString(retrySeconds)));
     }
 
     /** 500: a bug in the gateway; the details go to the log, not to the client. */
@@ -120,6 +168,23 @@ public final class ApiError extends RuntimeException {
     /** Extra response headers, such as {@code Allow} or {@code Retry-After}. */
     public Map<String, String> headers() {
         return headers;
+    }
+
+    /** The status the backend answered, when this error passes on its answer; 0 otherwise. */
+    public int backendStatus() {
+        return backendStatus;
+    }
+
+    /** This error, passing on a backend's answer of {@code status}. */
+    public ApiError fromBackendStatus(int status) {
+        return new ApiError(this.status, type, code, param, getMessage(), headers, status);
+    }
+
+    /** This error with one more response header. */
+    public ApiError withHeader(String name, String value) {
+        var more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new ApiError(status, type, code, param, getMessage(), more, backendStatus);
     }
 
     /** The OpenAI error body. */

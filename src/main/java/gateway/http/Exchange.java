@@ -26,11 +26,15 @@ public final class Exchange {
     private long firstFrameNanos = -1;
     private long backendWaitNanos;
     private final Metrics metrics;
+    private final Departures departures;
     private String model;
     private boolean stream;
     private String backend;
+    private int attempts;
+    private long queueNanos;
     private long promptTokens = -1;
     private long completionTokens = -1;
+    private long cachedTokens = -1;
     private boolean tokensEstimated;
     private String caller;
     private ApiError error;
@@ -43,9 +47,10 @@ public final class Exchange {
     /** The most of an unread body that is read and dropped after an early answer, before the connection is cut. */
     static final long LINGER_BYTES = 1 << 20;
 
-    Exchange(HttpExchange http, Metrics metrics) {
+    Exchange(HttpExchange http, Metrics metrics, Departures departures) {
         this.http = http;
         this.metrics = metrics;
+        this.departures = departures;
         this.requestId = RequestId.of(http.getRequestHeaders());
         // On every answer, errors and streams included.
         http.getResponseHeaders().set("X-Request-ID", requestId);
@@ -287,9 +292,24 @@ public final class Exchange {
         this.model = model;
     }
 
-    /** Records where the reply comes from. */
-    public void backend(String backend) {
+    /** Records where the reply came from, and how many backends were tried. */
+    public void backend(String backend, int attempts) {
         this.backend = backend;
+        this.attempts = attempts;
+        if (status == 0) {
+            // A client (the playground, a benchmark) can see which backend answered; names are the operator's labels.
+            http.getResponseHeaders().set("X-Gateway-Backend", backend);
+        }
+    }
+
+    /** Adds time spent waiting for a backend's free slot. */
+    public void addQueueWait(long nanos) {
+        queueNanos += nanos;
+    }
+
+    /** Records the prompt tokens the backend found in its cache. */
+    public void cachedTokens(long tokens) {
+        this.cachedTokens = tokens;
     }
 
     /** Records whether the request asked for a stream. */
@@ -300,6 +320,21 @@ public final class Exchange {
     /** Records who is calling: the API key's name, never the key. */
     public void caller(String caller) {
         this.caller = caller;
+    }
+
+    /** Who is calling: the API key's name, or null when keys are off. */
+    public String caller() {
+        return caller;
+    }
+
+    /**
+     * Runs {@code onDeparture} if the client is seen to close its connection while nothing
+     * has been sent to it (see {@link Departures}).
+     *
+     * @return what stops the watch
+     */
+    public Runnable watchDeparture(Runnable onDeparture) {
+        return departures.watch(http.getLocalAddress(), http.getRemoteAddress(), onDeparture);
     }
 
     /** Prompt plus completion tokens recorded so far (0 when unknown). */
@@ -317,8 +352,8 @@ public final class Exchange {
     /** The facts of this exchange, taken once its last byte is written. */
     RequestSummary summary() {
         return new RequestSummary(arrival, requestId, method(), path(), route, status,
-                System.nanoTime() - startNanos, firstFrameNanos, backendWaitNanos, model, stream, backend, promptTokens, completionTokens,
-                tokensEstimated, caller, clientAddress(), outcome(),
+                System.nanoTime() - startNanos, firstFrameNanos, backendWaitNanos, model, stream, backend, attempts, queueNanos,
+                promptTokens, completionTokens, cachedTokens, tokensEstimated, caller, clientAddress(), outcome(),
                 error == null ? null : error.code());
     }
 
@@ -333,6 +368,8 @@ public final class Exchange {
             return "rate_limited";
         } else if ("overloaded".equals(error.code()) || "shutting_down".equals(error.code())) {
             return error.code();
+        } else if ("queue_timeout".equals(error.code())) {
+            return "overloaded"; // every backend stayed busy: the fleet, not the gateway, is overloaded
         } else if (error.type().equals("api_error")) {
             return "backend_error";
         }

@@ -35,11 +35,13 @@ public final class Router implements HttpHandler {
     private final Metrics metrics;
     private final Log log;
     private final Cors cors;
+    private final Departures departures;
 
-    public Router(Metrics metrics, Log log, Cors cors) {
+    public Router(Metrics metrics, Log log, Cors cors, Departures departures) {
         this.metrics = metrics;
         this.log = log;
         this.cors = cors;
+        this.departures = departures;
     }
 
     public Router route(String method, String path, Handler handler) {
@@ -58,7 +60,7 @@ public final class Router implements HttpHandler {
      */
     @Override
     public void handle(HttpExchange http) throws IOException {
-        var exchange = new Exchange(http, metrics);
+        var exchange = new Exchange(http, metrics, departures);
         inFlight.add(exchange);
         try {
             metrics.requestStarted();

@@ -41,6 +41,13 @@ public final class Metrics {
     private final Histogram overhead = new Histogram(Histogram.SECONDS);
     private final Histogram inputTokens = new Histogram(Histogram.TOKENS);
     private final Histogram outputTokens = new Histogram(Histogram.TOKENS);
+    private final Histogram cachedTokens = new Histogram(Histogram.TOKENS);
+    private final RoutingMetrics routing = new RoutingMetrics();
+
+    /** The routing part: backends, decisions, the queue. */
+    public RoutingMetrics routing() {
+        return routing;
+    }
 
     public void requestStarted() {
         requestsInFlight.incrementAndGet();
@@ -80,6 +87,9 @@ public final class Metrics {
             completionTokens.add(s.completionTokens());
             outputTokens.record(s.completionTokens());
         }
+        if (s.cachedTokens() >= 0) {
+            cachedTokens.record(s.cachedTokens());
+        }
     }
 
     private String modelLabel(String model) {
@@ -118,7 +128,7 @@ public final class Metrics {
         });
         var perModel = JsonObject.builder();
         byModel.forEach(perModel::put);
-        return JsonObject.builder()
+        var json = JsonObject.builder()
                 .put("uptime_seconds", (System.nanoTime() - startNanos) / 1_000_000_000L)
                 .put("requests_total", total)
                 .put("requests_in_flight", requestsInFlight.get())
@@ -136,7 +146,9 @@ public final class Metrics {
                         .put("prompt", promptTokens.sum())
                         .put("completion", completionTokens.sum())
                         .build())
-                .build();
+                .put("cached_tokens", cachedTokens.toJson("tokens", 1));
+        routing.writeJson(json);
+        return json.build();
     }
 
     /** The metrics in the Prometheus text exposition format. */
@@ -169,6 +181,9 @@ public final class Metrics {
         p.family("gen_ai_client_token_usage", "histogram", "Tokens per request, by gen_ai_token_type (input: prompt, output: completion).");
         inputTokens.writePrometheus(p.builder(), "gen_ai_client_token_usage", Prometheus.label("gen_ai_token_type", "input"));
         outputTokens.writePrometheus(p.builder(), "gen_ai_client_token_usage", Prometheus.label("gen_ai_token_type", "output"));
+        p.family("gateway_cached_prompt_tokens", "histogram", "Prompt tokens per request that the backend found in its cache, where it says.");
+        cachedTokens.writePrometheus(p.builder(), "gateway_cached_prompt_tokens", "");
+        routing.writePrometheus(p);
         p.family("gateway_uptime_seconds", "gauge", "Seconds since the gateway started.")
                 .sample("gateway_uptime_seconds", "", (System.nanoTime() - startNanos) / 1_000_000_000L);
         return p.toString();

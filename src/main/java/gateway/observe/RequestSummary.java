@@ -13,10 +13,13 @@ import java.time.Instant;
  * @param backendWaitNanos time spent waiting on the backend (connecting, headers, reading):
  *                         the latency minus this is the gateway's own overhead
  * @param model            the model asked for, or {@code null}
- * @param backend          where the reply came from ({@code echo} or the backend's URL), or
- *                         {@code null} when no worker was asked
+ * @param backend          where the reply came from ({@code echo} or the backend's name), or
+ *                         {@code null} when no worker was asked; after failures, the last one tried
+ * @param attempts         backends tried, 0 when none was
+ * @param queueNanos       time spent waiting for a backend's free slot
  * @param promptTokens     -1 when unknown
  * @param completionTokens -1 when unknown
+ * @param cachedTokens     prompt tokens the backend found in its cache, -1 when it did not say
  * @param caller           the API key's name, or {@code null} when keys are off
  * @param outcome          {@code ok}, {@code client_cancelled}, {@code invalid_request}, {@code rate_limited},
  *                         {@code overloaded}, {@code shutting_down}, {@code backend_error} or {@code internal_error}
@@ -35,8 +38,11 @@ public record RequestSummary(
         String model,
         boolean stream,
         String backend,
+        int attempts,
+        long queueNanos,
         long promptTokens,
         long completionTokens,
+        long cachedTokens,
         boolean tokensEstimated,
         String caller,
         String client,

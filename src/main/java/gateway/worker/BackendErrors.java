@@ -1,5 +1,6 @@
 package gateway.worker;
 
+import gateway.config.BackendSettings;
 import gateway.http.ApiError;
 import gateway.json.Json;
 import gateway.json.JsonException;
@@ -31,32 +32,50 @@ final class BackendErrors {
     /** How much of a backend's body an error message may quote. */
     private static final int QUOTE_LIMIT = 200;
 
-    private final String backend;
+    private final String who;
+    private final String keySetting;
     private final Duration timeout;
     private final String secret;
 
-    BackendErrors(String backend, Duration timeout, String secret) {
-        this.backend = backend;
+    /**
+     * @param backend the backend's settings: its name, address and key
+     * @param timeout BACKEND_TIMEOUT_SECONDS, named in timeout messages
+     */
+    BackendErrors(BackendSettings backend, Duration timeout) {
+        // Named as the settings name it: "the backend at http://…" when it is the only one
+        // (BACKEND_URL), "the backend gpu1 (http://…)" among several.
+        this.who = backend.name().equals(BackendSettings.SINGLE) ? "the backend at " + backend.displayUrl()
+                : "the backend " + backend.name() + " (" + backend.displayUrl() + ")";
+        this.keySetting = backend.key("API_KEY");
         this.timeout = timeout;
-        this.secret = secret;
+        this.secret = backend.apiKey();
+    }
+
+    /** The backend as messages name it, lower case. */
+    String who() {
+        return who;
+    }
+
+    private String whoStarting() {
+        return Character.toUpperCase(who.charAt(0)) + who.substring(1);
     }
 
     /** A call that produced no response: connection refused, reset, unknown host, timeout. */
     ApiError failedCall(IOException e) {
         if (e instanceof HttpConnectTimeoutException) {
-            return ApiError.gatewayTimeout("Could not connect to the backend at " + backend + " in time.");
+            return ApiError.gatewayTimeout("Could not connect to " + who + " in time.");
         } else if (e instanceof HttpTimeoutException) {
-            return ApiError.gatewayTimeout("The backend at " + backend + " did not answer within "
+            return ApiError.gatewayTimeout(whoStarting() + " did not answer within "
                     + timeout.toSeconds() + " s (BACKEND_TIMEOUT_SECONDS).");
         } else if (e instanceof ConnectException) {
-            return ApiError.backendUnavailable("Cannot connect to the backend at " + backend + ": " + reason(e) + ".");
+            return ApiError.backendUnavailable("Cannot connect to " + who + ": " + reason(e) + ".");
         }
-        return ApiError.backendUnavailable("The connection to the backend at " + backend + " failed: " + reason(e) + ".");
+        return ApiError.backendUnavailable("The connection to " + who + " failed: " + reason(e) + ".");
     }
 
     private ApiError silentFor(Duration limit) {
         String setting = limit.equals(timeout) ? " (BACKEND_TIMEOUT_SECONDS)" : "";
-        return ApiError.gatewayTimeout("The backend at " + backend + " sent nothing for " + limit.toSeconds()
+        return ApiError.gatewayTimeout(whoStarting() + " sent nothing for " + limit.toSeconds()
                 + " s" + setting + " and was cut off.");
     }
 
@@ -68,12 +87,12 @@ final class BackendErrors {
         if (e instanceof Watchdog.SilentBackend silent) {
             return silentFor(silent.limit());
         }
-        return ApiError.backendUnavailable("The backend at " + backend + " broke off its reply: " + reason(e) + ".");
+        return ApiError.backendUnavailable(whoStarting() + " broke off its reply: " + reason(e) + ".");
     }
 
     /** A reply that is not what an OpenAI-compatible server sends. */
     ApiError invalidReply(String what, String body) {
-        return ApiError.backendError("The backend sent " + what + ": " + quote(body));
+        return ApiError.backendError(whoStarting() + " sent " + what + ": " + quote(body));
     }
 
     /** A reply with a status that is not 2xx. */
@@ -82,28 +101,42 @@ final class BackendErrors {
         Map<String, String> fields = errorFields(text);
         String message = clean(fields.getOrDefault("message", text.isBlank() ? "(empty body)" : quote(text)));
         if (status >= 500) {
-            return ApiError.backendError("The backend answered " + status + ": " + message);
+            return ApiError.backendError(whoStarting() + " answered " + status + ": " + message,
+                    retryHeaders(headers)).fromBackendStatus(status);
         } else if (status == 401 || status == 403) {
             // The backend refused the gateway's own credentials; the client's key is not at fault.
-            return ApiError.backendError("The backend refused the gateway's credentials (" + status
-                    + "); check BACKEND_API_KEY. It said: " + message);
+            return ApiError.backendError(whoStarting() + " refused the gateway's credentials (" + status
+                    + "); check " + keySetting + ". It said: " + message).fromBackendStatus(status);
         } else if (status == 429) {
-            var retry = new LinkedHashMap<String, String>();
-            ApiError.RETRY_HEADERS.forEach(name -> headers.firstValue(name).ifPresent(value -> retry.put(name, value)));
             return new ApiError(429, "rate_limit_error", fields.getOrDefault("code", "rate_limit_exceeded"),
-                    fields.get("param"), "The backend is rate limiting: " + message, retry);
+                    fields.get("param"), whoStarting() + " is rate limiting: " + message, retryHeaders(headers))
+                    .fromBackendStatus(status);
         }
         // vLLM names its types after Python exceptions ("BadRequestError"); OpenAI's end in _error.
         String type = fields.getOrDefault("type", "");
         return new ApiError(status, type.endsWith("_error") ? type : "invalid_request_error",
-                fields.get("code"), fields.get("param"), message);
+                fields.get("code"), fields.get("param"), message).fromBackendStatus(status);
     }
 
     /** An error the backend reported inside a stream that had already started. */
     ApiError inStream(JsonValue error) {
         Map<String, String> fields = error instanceof JsonObject o ? fieldsOf(o) : Map.of();
         String message = fields.getOrDefault("message", quote(error.toJson()));
-        return ApiError.backendError("The backend failed mid-stream: " + clean(message));
+        return ApiError.backendError(whoStarting() + " failed mid-stream: " + clean(message));
+    }
+
+    /** The headers that say when to retry (a 429's, or a 503's), by the names OpenAI uses. */
+    private static Map<String, String> retryHeaders(HttpHeaders headers) {
+        var retry = new LinkedHashMap<String, String>();
+        ApiError.RETRY_HEADERS.forEach(name -> headers.firstValue(name).ifPresent(value -> retry.put(name, value)));
+        return retry;
+    }
+
+    /** The message of an error body, or the body itself (quoted short), for a health report. */
+    static String messageOf(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        String message = errorFields(text).getOrDefault("message", text.isEmpty() ? "(empty body)" : text);
+        return message.length() <= QUOTE_LIMIT ? message : message.substring(0, QUOTE_LIMIT) + "…";
     }
 
     /** message, type, code and param from any of the error shapes backends use. */
@@ -151,6 +184,9 @@ final class BackendErrors {
             if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
                 return "unknown host (DNS lookup failed)";
             }
+        }
+        if (e instanceof ConnectException && e.getMessage() == null) {
+            return "connection refused"; // HttpClient's refusal carries no text, only a ClosedChannelException
         }
         Throwable cause = e;
         while (cause.getMessage() == null && cause.getCause() != null) {

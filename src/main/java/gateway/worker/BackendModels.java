@@ -1,6 +1,5 @@
 package gateway.worker;
 
-import gateway.http.ApiError;
 import gateway.json.Json;
 import gateway.json.JsonArray;
 import gateway.json.JsonException;
@@ -8,29 +7,25 @@ import gateway.json.JsonObject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
 
-/**
- * The backend's {@code GET /v1/models}: its model list, reused for a while, and the
- * readiness probe (the backend answers at all, and is not still loading its model).
- */
+/** An OpenAI-compatible backend's {@code GET /v1/models}: its model list, reused for a while. */
 final class BackendModels {
-    /** A readiness probe must answer quickly: orchestrators call it every few seconds. */
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /** A health probe must answer quickly: orchestrators and the gateway's prober call it every few seconds. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     /** The model list is asked for on a client's behalf, so it may take a little longer. */
     private static final Duration LIST_TIMEOUT = Duration.ofSeconds(10);
 
     private record Cached(JsonObject list, long expiresAtNanos) {
     }
 
-    private final BackendWorker backend;
+    private final OpenAiBackend backend;
     private final BackendErrors errors;
     private final URI uri;
     private final String defaultModel;
     private final Duration cacheTime;
     private volatile Cached cached;
 
-    BackendModels(BackendWorker backend, BackendErrors errors, URI uri, String defaultModel, Duration cacheTime) {
+    BackendModels(OpenAiBackend backend, BackendErrors errors, URI uri, String defaultModel, Duration cacheTime) {
         this.backend = backend;
         this.errors = errors;
         this.uri = uri;
@@ -53,8 +48,7 @@ final class BackendModels {
     }
 
     private JsonObject fetch() {
-        BackendWorker.Reply reply = backend.fetch(
-                backend.request(uri, "gateway-models", LIST_TIMEOUT).GET().build(), Worker.WaitMeter.NONE);
+        BackendClient.Reply reply = backend.fetch(backend.request(uri, "gateway-models", LIST_TIMEOUT).GET().build());
         if (reply.status() == 404 || reply.status() == 405) {
             return fallbackList();
         } else if (!reply.ok()) {
@@ -75,19 +69,5 @@ final class BackendModels {
         var data = defaultModel.isEmpty() ? JsonArray.of() : JsonArray.of(JsonObject.builder()
                 .put("id", defaultModel).put("object", "model").put("created", 0).put("owned_by", "backend").build());
         return JsonObject.builder().put("object", "list").put("data", data).build();
-    }
-
-    /**
-     * Asks the backend for its models with a short timeout. Any answer means it is up,
-     * except a 5xx: llama.cpp answers 503 while it is still loading its model.
-     */
-    Optional<String> notReadyReason() {
-        try {
-            int status = backend.fetch(backend.request(uri, "gateway-readyz", PROBE_TIMEOUT).GET().build(),
-                    Worker.WaitMeter.NONE).status();
-            return status >= 500 ? Optional.of("the backend answers " + status + " at " + uri) : Optional.empty();
-        } catch (ApiError e) {
-            return Optional.of(e.getMessage());
-        }
     }
 }

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 public final class EchoWorker implements Worker {
     /** The model name used when the request names none and DEFAULT_MODEL is empty. */
     public static final String MODEL = "echo";
+    /** Where its replies come from, for the log. */
+    static final String NAME = "echo";
 
     private static final Pattern WORD = Pattern.compile("\\S+");
     /** Splits before each run of whitespace that follows a word: "a b  c" → "a", " b", "  c". */
@@ -36,13 +38,15 @@ public final class EchoWorker implements Worker {
     }
 
     @Override
-    public JsonObject complete(ChatRequest request, WaitMeter meter) {
+    public JsonObject complete(ChatRequest request, Call call) {
+        call.answeredBy(NAME, 1);
         String reply = replyTo(request);
         return Completions.completion(request.id(), now(), modelOf(request), reply, usage(request, reply));
     }
 
     @Override
-    public void stream(ChatRequest request, ChunkSink sink, WaitMeter meter) throws IOException {
+    public void stream(ChatRequest request, ChunkSink sink, Call call) throws IOException {
+        call.answeredBy(NAME, 1);
         String reply = replyTo(request);
         String model = modelOf(request);
         long created = now();
@@ -50,7 +54,7 @@ public final class EchoWorker implements Worker {
         String[] pieces = WORD_BOUNDARY.split(reply);
         for (int i = 0; i < pieces.length; i++) {
             if (i > 0) {
-                pause(meter);
+                pause(call);
             }
             sink.send(Completions.chunk(request.id(), created, model, Completions.delta(null, pieces[i]), null));
         }
@@ -76,7 +80,7 @@ public final class EchoWorker implements Worker {
 
     @Override
     public String describe() {
-        return "echo";
+        return NAME;
     }
 
     private static String replyTo(ChatRequest request) {

@@ -41,7 +41,7 @@ final class SseReader {
                     // line is sent on as it comes instead of waiting for the blank line.
                     relayChunk(value);
                 }
-                case "error" -> throw errors.inStream(BackendWorker.parseOr(value, new JsonString(value))); // llama.cpp's form
+                case "error" -> throw errors.inStream(OpenAiBackend.parseOr(value, new JsonString(value))); // llama.cpp's form
                 case "event", "id", "retry" -> { }
                 default -> throw errors.invalidReply("a line that is not Server-Sent Events", line);
             }
@@ -50,7 +50,7 @@ final class SseReader {
     }
 
     private void relayChunk(String data) throws IOException {
-        if (!(BackendWorker.parseOr(data, null) instanceof JsonObject chunk)) {
+        if (!(OpenAiBackend.parseOr(data, null) instanceof JsonObject chunk)) {
             throw errors.invalidReply("a data line that is not a JSON object", data);
         }
         if (chunk.has("error")) {

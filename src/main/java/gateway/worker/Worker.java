@@ -8,8 +8,9 @@ import java.util.Optional;
 
 /**
  * Turns a checked {@link ChatRequest} into a reply: the seam where answers come from.
- * {@link EchoWorker} answers locally; {@link BackendWorker} asks an OpenAI-compatible
- * server. Routing by model, balancing and failover would be workers too.
+ * {@link EchoWorker} answers locally; {@link OpenAiBackend} asks an OpenAI-compatible
+ * server and {@link PromptBackend} a "prompt in, text out" one; the router
+ * ({@code gateway.route.RoutingWorker}) is a worker too, choosing one of those per request.
  *
  * <p>Threading: methods are called from many request threads at once (virtual
  * threads), so implementations are thread-safe; they may block.
@@ -41,8 +42,55 @@ public interface Worker {
         void waited(long nanos);
     }
 
-    /** A whole {@code chat.completion} object, its {@code id} being the request's id. */
-    JsonObject complete(ChatRequest request, WaitMeter meter);
+    /**
+     * One client's call as a worker sees it: who asks, and where the worker reports what
+     * happened, for the log and the metrics. The gateway makes one per request.
+     */
+    interface Call extends WaitMeter {
+        /** Who is asking: the API key's name, else the client's address. Queued requests are served by caller in turn. */
+        String caller();
+
+        /** The client's session (its {@code X-Session-ID}, else the request's {@code user}), or null. */
+        String session();
+
+        /** The time by which a backend's answer must have started ({@link System#nanoTime()}), or {@link Long#MAX_VALUE}. */
+        default long deadline() {
+            return Long.MAX_VALUE;
+        }
+
+        /** Time spent waiting in the queue for a backend's free slot. */
+        default void queued(long nanos) {
+        }
+
+        /** The backend that answered (or failed last), and how many backends were tried. */
+        default void answeredBy(String backend, int attempts) {
+        }
+
+        /** Prompt tokens the backend did not compute again, found in its cache. */
+        default void cachedTokens(long tokens) {
+        }
+
+        /**
+         * Runs {@code onDeparture} (once, from another thread) if the client is seen to leave
+         * while nothing has been sent to it yet. Close the result to stop watching.
+         */
+        default Watch watchDeparture(Runnable onDeparture) {
+            return () -> { };
+        }
+    }
+
+    /** Something watched until it is closed; closing never fails. */
+    interface Watch extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * A whole {@code chat.completion} object, its {@code id} being the request's id.
+     *
+     * @throws IOException when the client went away while the request waited
+     */
+    JsonObject complete(ChatRequest request, Call call) throws IOException;
 
     /**
      * Streams {@code chat.completion.chunk} objects to {@code sink}, returning once the
@@ -51,7 +99,7 @@ public interface Worker {
      *
      * @throws IOException only when {@code sink} threw it: the client went away
      */
-    void stream(ChatRequest request, ChunkSink sink, WaitMeter meter) throws IOException;
+    void stream(ChatRequest request, ChunkSink sink, Call call) throws IOException;
 
     /** The model list, in the shape of OpenAI's {@code GET /v1/models}. */
     JsonObject models();
@@ -59,6 +107,6 @@ public interface Worker {
     /** Empty when the worker can take work, else why it cannot. */
     Optional<String> notReadyReason();
 
-    /** Where replies come from, for the log: {@code echo} or the backend's address. */
+    /** Where replies come from, for the log: {@code echo}, or the backend's name. */
     String describe();
 }

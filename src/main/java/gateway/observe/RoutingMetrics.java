@@ -1,0 +1,147 @@
+package gateway.observe;
+
+import gateway.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The routing part of the metrics: per backend, its attempts by outcome, their duration,
+ * the prompt tokens it was sent and found cached, and its live state; the routing
+ * decisions by policy and reason; the queue's depth, waits and refusals. Backend names
+ * come from the settings, so the labels are bounded.
+ */
+public final class RoutingMetrics {
+    /** A backend's state at the moment the metrics are read. */
+    public record Gauge(String backend, int inFlight, int slots, boolean healthy, boolean ejected, boolean coolingDown) {
+    }
+
+    private static final class PerBackend {
+        final Map<String, LongAdder> attempts = new ConcurrentHashMap<>();
+        final Histogram duration = new Histogram(Histogram.SECONDS);
+        final LongAdder promptTokens = new LongAdder();
+        final LongAdder cachedTokens = new LongAdder();
+    }
+
+    private final Map<String, PerBackend> backends = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> queueRefusals = new ConcurrentHashMap<>();
+    private final Histogram queueWait = new Histogram(Histogram.SECONDS);
+    private volatile Supplier<List<Gauge>> gauges = List::of;
+    private volatile IntSupplier queueDepth = () -> 0;
+
+    /** Where the live figures come from: the router, once it has started. */
+    public void observe(Supplier<List<Gauge>> gauges, IntSupplier queueDepth) {
+        this.gauges = gauges;
+        this.queueDepth = queueDepth;
+    }
+
+    /** One attempt on a backend ended: {@code ok}, {@code error} or {@code client_cancelled}. */
+    public void attempt(String backend, String outcome, long nanos) {
+        PerBackend b = of(backend);
+        b.attempts.computeIfAbsent(outcome, o -> new LongAdder()).increment();
+        b.duration.record(nanos / 1e9);
+    }
+
+    /** Prompt tokens a backend was sent, and how many of them it found in its cache. */
+    public void promptTokens(String backend, long prompt, long cached) {
+        PerBackend b = of(backend);
+        b.promptTokens.add(Math.max(0, prompt));
+        b.cachedTokens.add(Math.max(0, cached));
+    }
+
+    public void decision(String policy, String reason) {
+        decisions.computeIfAbsent(policy + "|" + reason, k -> new LongAdder()).increment();
+    }
+
+    public void queueWait(long nanos) {
+        queueWait.record(nanos / 1e9);
+    }
+
+    /** A queued request that got no slot: {@code full}, {@code timeout} or {@code client_left}. */
+    public void queueRefusal(String reason) {
+        queueRefusals.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    /** One backend's counters, for {@code /admin/backends}. */
+    public JsonObject backendJson(String backend) {
+        PerBackend b = of(backend);
+        var attempts = JsonObject.builder();
+        new TreeMap<>(b.attempts).forEach((outcome, n) -> attempts.put(outcome, n.sum()));
+        return JsonObject.builder()
+                .put("attempts", attempts.build())
+                .put("latency", b.duration.toJson("ms", 1000))
+                .put("prompt_tokens", b.promptTokens.sum())
+                .put("cached_tokens", b.cachedTokens.sum())
+                .build();
+    }
+
+    void writeJson(JsonObject.Builder metrics) {
+        var perBackend = JsonObject.builder();
+        for (Gauge g : gauges.get()) {
+            perBackend.put(g.backend(), backendJson(g.backend()).toBuilder()
+                    .put("in_flight", g.inFlight()).put("slots", g.slots()).put("healthy", g.healthy())
+                    .put("ejected", g.ejected()).put("cooling_down", g.coolingDown()).build());
+        }
+        var byReason = JsonObject.builder();
+        new TreeMap<>(decisions).forEach((key, n) -> byReason.put(key.replace('|', '/'), n.sum()));
+        var refusals = JsonObject.builder();
+        new TreeMap<>(queueRefusals).forEach((reason, n) -> refusals.put(reason, n.sum()));
+        metrics.put("backends", perBackend.build())
+                .put("route_decisions", byReason.build())
+                .put("queue", JsonObject.builder()
+                        .put("depth", queueDepth.getAsInt())
+                        .put("wait", queueWait.toJson("ms", 1000))
+                        .put("refused", refusals.build())
+                        .build());
+    }
+
+    void writePrometheus(Prometheus p) {
+        List<Gauge> live = gauges.get();
+        p.family("gateway_backend_attempts_total", "counter", "Attempts on each backend by outcome: ok, error, client_cancelled.");
+        for (Gauge g : live) {
+            new TreeMap<>(of(g.backend()).attempts).forEach((outcome, n) -> p.sample("gateway_backend_attempts_total",
+                    Prometheus.label("backend", g.backend()) + "," + Prometheus.label("outcome", outcome), n.sum()));
+        }
+        p.family("gateway_backend_attempt_duration_seconds", "histogram", "Time from sending a request to a backend to the end of its reply.");
+        live.forEach(g -> of(g.backend()).duration.writePrometheus(p.builder(), "gateway_backend_attempt_duration_seconds",
+                Prometheus.label("backend", g.backend())));
+        gauge(p, live, "gateway_backend_in_flight", "Requests each backend is serving now.", g -> g.inFlight());
+        gauge(p, live, "gateway_backend_slots", "Requests each backend serves at once (0: no limit).", g -> g.slots());
+        gauge(p, live, "gateway_backend_healthy", "1 when the health checks find the backend up.", g -> g.healthy() ? 1 : 0);
+        gauge(p, live, "gateway_backend_ejected", "1 while the backend is ejected after failures in a row.", g -> g.ejected() ? 1 : 0);
+        gauge(p, live, "gateway_backend_cooling_down", "1 while the backend rests after a 429 or 503 with Retry-After.",
+                g -> g.coolingDown() ? 1 : 0);
+        p.family("gateway_backend_prompt_tokens_total", "counter", "Prompt tokens sent to each backend, as it counted them.");
+        live.forEach(g -> p.sample("gateway_backend_prompt_tokens_total", Prometheus.label("backend", g.backend()),
+                of(g.backend()).promptTokens.sum()));
+        p.family("gateway_backend_cached_tokens_total", "counter", "Prompt tokens each backend found in its cache and did not compute again.");
+        live.forEach(g -> p.sample("gateway_backend_cached_tokens_total", Prometheus.label("backend", g.backend()),
+                of(g.backend()).cachedTokens.sum()));
+        p.family("gateway_route_decisions_total", "counter", "Backends chosen, by policy and reason "
+                + "(least_loaded, round_robin, affinity, spill, miss, session, failover, fallback, fail_open).");
+        new TreeMap<>(decisions).forEach((key, n) -> p.sample("gateway_route_decisions_total",
+                Prometheus.label("policy", key.substring(0, key.indexOf('|'))) + ","
+                        + Prometheus.label("reason", key.substring(key.indexOf('|') + 1)), n.sum()));
+        p.family("gateway_queue_depth", "gauge", "Requests waiting for a backend's free slot.")
+                .sample("gateway_queue_depth", "", queueDepth.getAsInt());
+        p.family("gateway_queue_wait_seconds", "histogram", "Time requests waited for a backend's free slot.");
+        queueWait.writePrometheus(p.builder(), "gateway_queue_wait_seconds", "");
+        p.family("gateway_queue_refused_total", "counter", "Requests that got no slot: full, timeout, client_left.");
+        new TreeMap<>(queueRefusals).forEach((reason, n) -> p.sample("gateway_queue_refused_total", Prometheus.label("reason", reason), n.sum()));
+    }
+
+    private static void gauge(Prometheus p, List<Gauge> live, String name, String help,
+            java.util.function.ToIntFunction<Gauge> value) {
+        p.family(name, "gauge", help);
+        live.forEach(g -> p.sample(name, Prometheus.label("backend", g.backend()), value.applyAsInt(g)));
+    }
+
+    private PerBackend of(String backend) {
+        return backends.computeIfAbsent(backend, b -> new PerBackend());
+    }
+}

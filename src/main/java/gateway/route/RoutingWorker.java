@@ -1,0 +1,229 @@
+package gateway.route;
+
+import gateway.chat.ChatRequest;
+import gateway.chat.Usage;
+import gateway.config.BackendSettings;
+import gateway.config.RoutingSettings;
+import gateway.config.UpstreamSettings;
+import gateway.http.ApiError;
+import gateway.json.JsonObject;
+import gateway.observe.Log;
+import gateway.observe.RoutingMetrics;
+import gateway.worker.BackendClient;
+import gateway.worker.OpenAiBackend;
+import gateway.worker.PromptBackend;
+import gateway.worker.Worker;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The worker in front of the backends: for each request it finds the pool of its model
+ * ({@link Catalog}), gets a slot on one of them ({@link Scheduler}, {@link Balancer}), and
+ * calls it. A failed attempt is tried again on another backend of the pool, up to
+ * {@code FAILOVER_ATTEMPTS} in all, but only while nothing has reached the client and
+ * time is left: on a refused or broken connection, a timeout, a 502/503/504 or a 429;
+ * never on another 4xx. Each outcome feeds the backend's {@link Health}.
+ */
+public final class RoutingWorker implements Worker, AutoCloseable {
+    /** How long readiness waits for the first health checks, so that it never reports on nothing. */
+    private static final Duration FIRST_ROUND_WAIT = Duration.ofMillis(2_500);
+
+    private final List<Backend> backends;
+    private final Catalog catalog;
+    private final Scheduler scheduler;
+    private final Sessions sessions;
+    private final Prober prober;
+    private final BackendClient client;
+    private final Outcomes outcomes;
+    private final RoutingSettings routing;
+    private final Duration timeout;
+    private final RoutingMetrics metrics;
+
+    public RoutingWorker(UpstreamSettings upstream, RoutingSettings routing, RoutingMetrics metrics, Log log) {
+        this.client = new BackendClient(upstream.connectTimeout());
+        this.backends = upstream.backends().stream()
+                .map(b -> new Backend(b, workerFor(b, upstream), new Health(System::nanoTime)))
+                .toList();
+        this.catalog = new Catalog(backends, routing.aliases());
+        this.sessions = new Sessions(routing.sessionTtl(), System::nanoTime);
+        var balancer = new Balancer(routing.policy(), new PrefixIndex(), sessions, new Random());
+        String policy = routing.policy().name().toLowerCase().replace('_', '-');
+        this.scheduler = new Scheduler(balancer, policy, routing.queueMax(), routing.queueTimeout(), metrics);
+        this.outcomes = new Outcomes(backends, sessions, metrics, log);
+        this.routing = routing;
+        this.timeout = upstream.timeout();
+        this.metrics = metrics;
+        metrics.observe(this::gauges, scheduler::queueDepth);
+        // The one backend of BACKEND_URL takes any model and leaves no choice to make: it is not
+        // checked in the background, and /readyz asks it directly, as before there were several.
+        boolean single = backends.size() == 1 && backends.getFirst().name().equals(BackendSettings.SINGLE);
+        this.prober = single ? null : new Prober(backends, routing.healthInterval(), scheduler::wake, log);
+    }
+
+    private Worker workerFor(BackendSettings backend, UpstreamSettings upstream) {
+        return switch (backend.kind()) {
+            case OPENAI -> new OpenAiBackend(backend, upstream.timeout(), upstream.defaultModel(), upstream.modelsCacheTime(), client);
+            case PROMPT -> new PromptBackend(backend, upstream.timeout(), upstream.defaultModel(), client);
+        };
+    }
+
+    @Override
+    public JsonObject complete(ChatRequest request, Call call) throws IOException {
+        return withFailover(request, call, () -> false, (backend, routed, attemptCall) -> {
+            JsonObject reply = backend.worker().complete(routed, attemptCall);
+            outcomes.tokens(backend, reply.object("timings").orElse(null), reply.object("usage").orElse(null), call);
+            return reply;
+        });
+    }
+
+    @Override
+    public void stream(ChatRequest request, ChunkSink sink, Call call) throws IOException {
+        var relay = new StreamWatch(sink);
+        withFailover(request, call, relay::started, (backend, routed, attemptCall) -> {
+            backend.worker().stream(routed, relay, attemptCall);
+            outcomes.tokens(backend, relay.timings(), relay.usage(), call);
+            return null;
+        });
+    }
+
+    /** One attempt on one backend. */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T on(Backend backend, ChatRequest request, Call call) throws IOException;
+    }
+
+    private <T> T withFailover(ChatRequest request, Call call, java.util.function.BooleanSupplier started, Attempt<T> attempt)
+            throws IOException {
+        if (prober != null) {
+            prober.awaitFirstRound(FIRST_ROUND_WAIT); // the models each backend serves are known from it
+        }
+        String model = catalog.resolve(request.model());
+        ChatRequest routed = model == null || model.equals(request.model()) ? request : request.withModel(model);
+        List<Backend> pool = catalog.pool(model);
+        var ask = new Balancer.Ask(call.session(), routing.policy() == RoutingSettings.Policy.PREFIX ? PrefixIndex.hashes(routed) : null);
+        Set<Backend> tried = new HashSet<>();
+        long deadline = 0;
+        ApiError last = null;
+        for (int n = 1; ; n++) {
+            Scheduler.Lease lease;
+            try {
+                lease = scheduler.acquire(new Scheduler.Need(pool, ask, Set.copyOf(tried), n > 1), call);
+            } catch (ApiError nowhere) {
+                throw last != null ? finalError(last, n - 1) : nowhere; // a retry that found no other backend: the real failure
+            }
+            Backend backend = lease.backend();
+            tried.add(backend);
+            deadline = n == 1 ? System.nanoTime() + timeout.toNanos() : deadline;
+            call.answeredBy(backend.name(), n);
+            long start = System.nanoTime();
+            try {
+                T result = attempt.on(backend, routed, new AttemptCall(call, deadline));
+                outcomes.succeeded(backend, System.nanoTime() - start);
+                return result;
+            } catch (ApiError error) {
+                outcomes.failed(backend, error, System.nanoTime() - start, call.session());
+                boolean again = n < routing.attempts() && !started.getAsBoolean() && Outcomes.retryable(error)
+                        && deadline - System.nanoTime() > 0;
+                if (!again) {
+                    throw n > 1 ? finalError(error, n) : error;
+                }
+                last = error;
+            } catch (IOException clientGone) {
+                outcomes.cancelled(backend, System.nanoTime() - start);
+                throw clientGone;
+            } finally {
+                scheduler.release(lease);
+            }
+        }
+    }
+
+    /** The error after the gateway retried: the SDKs, which would retry it again, are told not to. */
+    private static ApiError finalError(ApiError error, int attempts) {
+        return attempts > 1 ? error.withHeader("x-should-retry", "false") : error;
+    }
+
+    @Override
+    public JsonObject models() {
+        return catalog.modelList();
+    }
+
+    /**
+     * Ready when at least one backend takes requests, once every backend has been checked. The
+     * one backend of BACKEND_URL is asked now, as there are no background checks to ask.
+     */
+    @Override
+    public Optional<String> notReadyReason() {
+        if (prober == null) {
+            Backend only = backends.getFirst();
+            Optional<String> problem = only.worker().notReadyReason();
+            only.health().probed(problem.isEmpty(), problem.orElse(null));
+            return problem;
+        }
+        prober.awaitFirstRound(FIRST_ROUND_WAIT);
+        if (backends.stream().anyMatch(b -> b.weight() > 0 && b.health().available())) {
+            return Optional.empty();
+        }
+        return Optional.of("no backend takes requests: " + String.join("; ",
+                backends.stream().map(b -> b.name() + " " + BackendStates.summary(b)).toList()));
+    }
+
+    @Override
+    public String describe() {
+        return "routing (" + routing.policy().name().toLowerCase().replace('_', '-') + ") over "
+                + String.join(", ", backends.stream().map(b -> b.name() + " " + b.settings().displayUrl()).toList());
+    }
+
+    /** Every backend's state, for {@code /readyz} (brief) and {@code /admin/backends} (in full). */
+    public JsonObject backendStates(boolean full) {
+        return BackendStates.of(backends, full ? metrics : null, scheduler.queueDepth());
+    }
+
+    private List<RoutingMetrics.Gauge> gauges() {
+        return backends.stream().map(b -> {
+            Health.State s = b.health().state();
+            return new RoutingMetrics.Gauge(b.name(), b.inFlight(), b.settings().slots(),
+                    s.probe() != Health.Probe.UNHEALTHY, s.ejected(), s.coolingDown());
+        }).toList();
+    }
+
+    @Override
+    public void close() {
+        if (prober != null) {
+            prober.close();
+        }
+        client.close();
+    }
+
+    /** The caller's call, with the time by which this attempt's answer must start. */
+    private record AttemptCall(Call call, long deadline) implements Call {
+        @Override
+        public String caller() {
+            return call.caller();
+        }
+
+        @Override
+        public String session() {
+            return call.session();
+        }
+
+        @Override
+        public void waited(long nanos) {
+            call.waited(nanos);
+        }
+
+        @Override
+        public void cachedTokens(long tokens) {
+            call.cachedTokens(tokens);
+        }
+
+        @Override
+        public Watch watchDeparture(Runnable onDeparture) {
+            return call.watchDeparture(onDeparture);
+        }
+    }
+}

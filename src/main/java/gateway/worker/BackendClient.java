@@ -1,0 +1,125 @@
+package gateway.worker;
+
+import gateway.http.ApiError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The one {@link HttpClient} through which the gateway calls every backend (its connection
+ * pool is shared, one per process as the JDK advises), and the {@link Watchdog} over their
+ * replies. Closing a reply's body is how a call is cancelled.
+ */
+public final class BackendClient implements AutoCloseable {
+    /** The largest whole (non-streamed) reply read from a backend. */
+    static final int MAX_REPLY_BYTES = 32 << 20;
+
+    private final ExecutorService clientTasks = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpClient client;
+    private final Watchdog watchdog = new Watchdog();
+
+    public BackendClient(Duration connectTimeout) {
+        // HTTP/1.1: inference servers speak it everywhere; h2c upgrades on plain http only add a round of headers.
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                // The default executor, a cached pool of platform threads, hands every response
+                // event to another OS thread: measured, it cost a third more CPU per request.
+                .executor(clientTasks)
+                .build();
+    }
+
+    /** A whole reply of a backend. */
+    record Reply(int status, HttpHeaders headers, byte[] body) {
+        boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
+    /** A request to a backend, with the gateway's credentials for it, never the client's. */
+    static HttpRequest.Builder request(URI uri, String requestId, Duration timeout, String apiKey) {
+        var builder = HttpRequest.newBuilder(uri).timeout(timeout).header("X-Request-ID", requestId);
+        if (!apiKey.isEmpty()) {
+            builder.header("Authorization", "Bearer " + apiKey);
+        }
+        return builder;
+    }
+
+    /**
+     * Sends a request and reads its whole reply, which may be silent no longer than the
+     * request's own timeout.
+     */
+    Reply fetch(HttpRequest request, BackendErrors errors, Worker.WaitMeter meter) {
+        HttpResponse<InputStream> response = send(request, errors, meter);
+        Duration silence = request.timeout().orElseThrow();
+        try (var body = watchdog.watch(response.body(), silence, null, meter)) {
+            return new Reply(response.statusCode(), response.headers(), readWhole(body, errors));
+        } catch (IOException closing) {
+            throw errors.brokenReply(closing);
+        }
+    }
+
+    /** Sends a request and waits for the response headers, mapping failures to API errors. */
+    HttpResponse<InputStream> send(HttpRequest request, BackendErrors errors, Worker.WaitMeter meter) {
+        long start = System.nanoTime();
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw errors.failedCall(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiError.backendUnavailable("The call to the backend was interrupted (the gateway is stopping).");
+        } finally {
+            meter.waited(System.nanoTime() - start);
+        }
+    }
+
+    /** A reply's body watched while it is read: see {@link Watchdog}. */
+    Watchdog.Watched watch(InputStream body, Duration silence, Watchdog.KeepAlive keepAlive, Worker.WaitMeter meter) {
+        return watchdog.watch(body, silence, keepAlive, meter);
+    }
+
+    /** A whole body, up to {@link #MAX_REPLY_BYTES}; a failure to read it is the backend's. */
+    static byte[] readWhole(InputStream body, BackendErrors errors) {
+        try {
+            byte[] bytes = body.readNBytes(MAX_REPLY_BYTES);
+            if (bytes.length == MAX_REPLY_BYTES && body.read() != -1) {
+                throw errors.invalidReply("a reply larger than " + MAX_REPLY_BYTES + " bytes", "");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw errors.brokenReply(e);
+        }
+    }
+
+    /**
+     * After {@code [DONE]} a reply has only its last chunk to come. Closed before that is
+     * read, the connection would be reset instead of going back to the pool; read on its
+     * own virtual thread, it does not hold up the client (the watchdog still bounds it).
+     */
+    static void finishReading(Watchdog.Watched body) {
+        Thread.ofVirtual().start(() -> {
+            try (body) {
+                body.skip(MAX_REPLY_BYTES);
+            } catch (IOException e) {
+                // the connection is lost either way
+            }
+        });
+    }
+
+    /** Ends every call still open (the gateway has stopped, or cut, the requests behind them) and the watchdog. */
+    @Override
+    public void close() {
+        client.shutdownNow(); // close() would wait for calls still open, such as a health check of a silent backend
+        clientTasks.shutdownNow();
+        watchdog.close();
+    }
+}

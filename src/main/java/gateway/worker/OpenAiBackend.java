@@ -1,0 +1,197 @@
+package gateway.worker;
+
+import gateway.chat.ChatRequest;
+import gateway.chat.Completions;
+import gateway.chat.Usage;
+import gateway.config.BackendSettings;
+import gateway.http.ApiError;
+import gateway.json.Json;
+import gateway.json.JsonArray;
+import gateway.json.JsonBoolean;
+import gateway.json.JsonException;
+import gateway.json.JsonObject;
+import gateway.json.JsonValue;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Forwards chat requests to one OpenAI-compatible server (llama.cpp's llama-server,
+ * vLLM, Ollama's /v1, OpenAI) through the shared {@link BackendClient}, and reads streamed
+ * replies line by line as they arrive.
+ */
+public final class OpenAiBackend implements Worker {
+    private final String name;
+    private final BackendClient client;
+    private final URI chatUri;
+    private final URI healthUri;
+    private final String apiKey;
+    private final Duration timeout;
+    private final BackendErrors errors;
+    private final BackendModels models;
+
+    /**
+     * @param backend its name, base address (without {@code /v1}) and key
+     * @param timeout how long to wait for its answer to start, and the longest silence of a reply
+     */
+    public OpenAiBackend(BackendSettings backend, Duration timeout, String defaultModel, Duration modelsCacheTime,
+            BackendClient client) {
+        this.name = backend.name();
+        this.client = client;
+        this.chatUri = URI.create(backend.url() + "/v1/chat/completions");
+        this.healthUri = URI.create(backend.url() + "/health");
+        this.apiKey = backend.apiKey();
+        this.timeout = timeout;
+        this.errors = new BackendErrors(backend, timeout);
+        this.models = new BackendModels(this, errors, URI.create(backend.url() + "/v1/models"), defaultModel, modelsCacheTime);
+    }
+
+    @Override
+    public JsonObject complete(ChatRequest request, Call call) {
+        BackendClient.Reply reply = client.fetch(post(request, call), errors, call);
+        if (!reply.ok()) {
+            throw errors.fromStatus(reply.status(), reply.body(), reply.headers());
+        }
+        return normalized(request, parseCompletion(new String(reply.body(), StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void stream(ChatRequest request, ChunkSink sink, Call call) throws IOException {
+        HttpResponse<InputStream> response = client.send(post(request, call), errors, call);
+        // A silent backend is cut off after the timeout; the client is pinged meanwhile.
+        Watchdog.Watched body = client.watch(response.body(), timeout, sink::keepAlive, call);
+        boolean complete = false;
+        try {
+            if (response.statusCode() / 100 != 2) {
+                throw errors.fromStatus(response.statusCode(), BackendClient.readWhole(body, errors), response.headers());
+            }
+            boolean eventStream = response.headers().firstValue("Content-Type")
+                    .map(type -> type.toLowerCase().startsWith("text/event-stream")).orElse(false);
+            if (!eventStream) {
+                // Some servers ignore "stream": the whole reply then goes out as one chunk.
+                String text = new String(BackendClient.readWhole(body, errors), StandardCharsets.UTF_8);
+                sink.send(Completions.asChunk(normalized(request, parseCompletion(text))));
+                return;
+            }
+            new SseReader(errors, request, sink).relay(new LineReader(body));
+            complete = true;
+        } finally {
+            if (complete) {
+                BackendClient.finishReading(body);
+            } else {
+                body.close(); // closing the body is how the backend call is cancelled
+            }
+        }
+    }
+
+    @Override
+    public JsonObject models() {
+        return models.list();
+    }
+
+    /**
+     * Asks the server's {@code /health} with a short timeout. Any answer but a 5xx means it
+     * is up (a server without the endpoint answers 404); llama.cpp answers 503 while it is
+     * still loading its model.
+     */
+    @Override
+    public Optional<String> notReadyReason() {
+        try {
+            var reply = client.fetch(request(healthUri, "gateway-health", BackendModels.PROBE_TIMEOUT).GET().build(),
+                    errors, WaitMeter.NONE);
+            return reply.status() >= 500
+                    ? Optional.of(errors.who() + " answers " + reply.status() + " at /health: " + BackendErrors.messageOf(reply.body()))
+                    : Optional.empty();
+        } catch (ApiError e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    @Override
+    public String describe() {
+        return name;
+    }
+
+    /** Fetches through the shared client, for the model list. */
+    BackendClient.Reply fetch(HttpRequest request) {
+        return client.fetch(request, errors, WaitMeter.NONE);
+    }
+
+    /** A request to this server, with the gateway's own credentials, never the client's. */
+    HttpRequest.Builder request(URI uri, String requestId, Duration timeout) {
+        return BackendClient.request(uri, requestId, timeout, apiKey);
+    }
+
+    /** The answer must start by the call's deadline (a failover's second attempt has what is left of the first's). */
+    private HttpRequest post(ChatRequest chat, Call call) {
+        long left = call.deadline() - System.nanoTime();
+        Duration headers = call.deadline() == Long.MAX_VALUE ? timeout
+                : Duration.ofNanos(Math.max(1_000_000, Math.min(timeout.toNanos(), left)));
+        return request(chatUri, chat.id(), headers)
+                .header("Content-Type", "application/json")
+                .header("Accept", chat.stream() ? "text/event-stream" : "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(forwardedBody(chat)))
+                .build();
+    }
+
+    /**
+     * The client's request with what the gateway must set: the model, when none was named
+     * (the default) or an alias was; and, for streams, a request for usage so every stream
+     * can be counted (the client still sees the usage chunk only if it asked). When there
+     * is nothing to set, the client's bytes go out untouched: nothing is re-encoded.
+     */
+    static byte[] forwardedBody(ChatRequest chat) {
+        JsonObject body = chat.body();
+        boolean setModel = chat.model() != null && !chat.model().equals(body.string("model").orElse(null));
+        boolean askUsage = chat.stream() && !chat.includeUsage();
+        if (!setModel && !askUsage) {
+            return chat.bytes();
+        }
+        var forwarded = body.toBuilder();
+        if (setModel) {
+            forwarded.put("model", chat.model());
+        }
+        if (askUsage) {
+            JsonObject options = body.object("stream_options").orElse(JsonObject.builder().build());
+            forwarded.put("stream_options", options.with("include_usage", JsonBoolean.TRUE));
+        }
+        return forwarded.build().toJson().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A backend's completion with the gateway's id and what a sloppy backend leaves out. */
+    private JsonObject normalized(ChatRequest request, JsonObject completion) {
+        var normal = completion.toBuilder().put("id", request.id());
+        if (!completion.has("object")) {
+            normal.put("object", "chat.completion");
+        }
+        if (!completion.has("created")) {
+            normal.put("created", Instant.now().getEpochSecond());
+        }
+        if (!completion.has("model") && request.model() != null) {
+            normal.put("model", request.model());
+        }
+        completion.object("usage").ifPresent(usage -> normal.put("usage", Usage.standardized(usage)));
+        return normal.build();
+    }
+
+    private JsonObject parseCompletion(String text) {
+        if (parseOr(text, null) instanceof JsonObject completion && completion.get("choices") instanceof JsonArray) {
+            return completion;
+        }
+        throw errors.invalidReply("a reply that is not a chat completion", text.isEmpty() ? "(empty body)" : text);
+    }
+
+    static JsonValue parseOr(String text, JsonValue fallback) {
+        try {
+            return Json.parse(text);
+        } catch (JsonException e) {
+            return fallback;
+        }
+    }
+}
