@@ -184,5 +184,39 @@ check "CORS: origin allowed"               grep -qi '^access-control-allow-origi
 check "CORS: headers allowed"              grep -qi '^access-control-allow-headers: authorization, content-type' cors.h
 check "CORS: other origin 403"             bash -c "grep -q 'HTTP/1.1 403' cors-other.h && grep -q '\"code\":\"origin_not_allowed\"' cors-other.json"
 
+# Several backends: three mocks (two serve "llama", one "qwen"), a prompt API, aliases, an admin key.
+PORT=0 start m1 m1 mock_backend_started mock --model llama --reply "from m1" || exit 1
+PORT=0 start m2 m2 mock_backend_started mock --model llama --reply "from m2" || exit 1
+m2_pid=${pids[-1]}
+PORT=0 start m3 m3 mock_backend_started mock --model qwen --reply "from m3" || exit 1
+PORT=0 start vendor vendor mock_backend_started mock --shape vendor-a --reply "from the vendor" || exit 1
+PORT=0 BACKENDS=m1,m2,m3,vendor BACKEND_M1_URL="$m1" BACKEND_M2_URL="$m2" BACKEND_M3_URL="$m3" BACKEND_M1_SLOTS=2 \
+  BACKEND_VENDOR_URL="$vendor" BACKEND_VENDOR_KIND=prompt BACKEND_VENDOR_PATH=/vendor-a/messages BACKEND_VENDOR_MODELS=vendor-model \
+  MODEL_ALIASES=fast=qwen ROUTING=round-robin ADMIN_API_KEY=sk-e2e-admin start routed routed gateway_started || exit 1
+ask() { curl -s -D "$2.h" -o "$2.json" "$routed/v1/chat/completions" -d "{\"model\":\"$1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"; }
+ask llama rt1; ask llama rt2
+check "routing: llama on m1 then m2"      bash -c "grep -qi '^x-gateway-backend: m1' rt1.h && grep -qi '^x-gateway-backend: m2' rt2.h"
+ask fast rt3
+check "routing: alias fast is qwen on m3" bash -c "grep -qi '^x-gateway-backend: m3' rt3.h && grep -q '\"content\":\"from m3\"' rt3.json"
+ask vendor-model rt4
+check "routing: prompt API as a completion" bash -c "grep -q '\"content\":\"from the vendor\"' rt4.json && grep -q '\"object\":\"chat.completion\"' rt4.json"
+ask gpt-9 rt5
+check "routing: unknown model 404"        bash -c "grep -q 'HTTP/1.1 404' rt5.h && grep -q '\"code\":\"model_not_found\"' rt5.json"
+curl -s "$routed/v1/models" -o rtm.json
+check "routing: /v1/models lists pools and aliases" bash -c "grep -q '\"id\":\"llama\"' rtm.json && grep -q '\"id\":\"fast\",.*\"alias_of\":\"qwen\"' rtm.json"
+kill "$m2_pid"; wait "$m2_pid" 2>/dev/null
+for i in $(seq 1 12); do ask llama "kill-$i"; done
+check "routing: a killed backend costs no request" bash -c "for i in \$(seq 1 12); do grep -q 'HTTP/1.1 200' kill-\$i.h || exit 1; done"
+curl -s -o adm0.json -w '%{http_code}' "$routed/admin/backends" >adm0.code
+curl -s "$routed/admin/backends" -H 'Authorization: Bearer sk-e2e-admin' -o adm.json
+check "admin: 401 without its key"        has adm0.code 401
+check "admin: the killed backend ejected" bash -c "tr -d '\n' <adm.json | grep -q '\"name\":\"m2\",\"state\":\"ejected\"'"
+check "admin: no key in the answer"       lacks adm.json 'sk-e2e'
+curl -s -o adm404.json -w '%{http_code}' "$proxy/admin/backends" >adm404.code
+check "admin: 404 without ADMIN_API_KEY"  has adm404.code 404
+curl -s "$routed/readyz" -o rrz.json
+check "/readyz: lists each backend"       bash -c "grep -q '\"backends\":\[{\"name\":\"m1\",\"state\":\"available\"' rrz.json"
+check "log: backend and attempts"         eventually bash -c "grep -q '\"backend\":\"m1\",\"attempts\":1' routed.log"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -59,6 +59,21 @@ class FailoverTest {
     }
 
     @Test
+    void theLastBackendOfAModelIsNeverEjected() {
+        try (var fleet = Fleet.of(List.of(RoutingTest.serving("llama"), RoutingTest.serving("qwen")))) {
+            assertEquals(200, fleet.ask("llama", "hi").statusCode());
+            fleet.mock(0).close();
+            for (int i = 0; i < 8; i++) {
+                assertEquals(502, fleet.ask("llama", "hi").statusCode(), "an honest error: nothing else serves llama");
+            }
+            JsonObject b1 = fleet.backend("b1");
+            assertEquals("false", b1.object("ejection").orElseThrow().get("ejected").toJson());
+            assertTrue(b1.object("ejection").orElseThrow().string("reason").orElseThrow().startsWith("kept in: the last backend"));
+            assertEquals(200, fleet.ask("qwen", "hi").statusCode());
+        }
+    }
+
+    @Test
     void whenEveryAttemptFailsTheLastErrorTellsTheSdksNotToRetryAgain() throws Exception {
         try (var fleet = Fleet.over(List.of(closedPort(), closedPort()))) {
             var response = fleet.ask(null, "hi");

@@ -72,6 +72,16 @@ class RoutingTest {
     }
 
     @Test
+    void aWeightOfZeroDrainsABackend() {
+        try (var fleet = Fleet.of(List.of(MockOptions.defaults(), MockOptions.defaults()), "BACKEND_B1_WEIGHT", "0")) {
+            for (int i = 0; i < 6; i++) {
+                assertEquals("b2", servedBy(fleet.ask(null, "hi")));
+            }
+            assertEquals("drained", fleet.backend("b1").string("state").orElseThrow());
+        }
+    }
+
+    @Test
     void leastLoadedKeepsRequestsAwayFromASlowBackend() throws Exception {
         var slow = MockOptions.defaults().toBuilder().reply("slow").firstByteDelay(Duration.ofMillis(300)).build();
         try (var fleet = Fleet.of(List.of(MockOptions.defaults().withReply("fast"), slow));
