@@ -1,28 +1,64 @@
 #!/usr/bin/env bash
-# Measures what the gateway adds on top of its backend: the same workloads straight to the
-# mock backend, through nginx (when installed), through the bare JDK stack (scripts/bench/
-# BareProxy.java: the floor under the gateway) and through the gateway, in one run. Prints
-# a table and writes target/bench/results.json (and results.txt).
+# Two benchmarks of the gateway.
+#
+# scripts/bench.sh [SECONDS]: what the gateway adds on top of its backend. The same
+# workloads straight to the mock backend, through nginx (when installed), through the bare
+# JDK stack (scripts/bench/BareProxy.java: the floor under the gateway) and through the
+# gateway, in one run. Prints a table and writes target/bench/results.json (and results.txt).
 #   scripts/bench.sh        # 10 s per load phase, about 7 minutes in all
 #   scripts/bench.sh 3      # 3 s per phase, about 4 minutes: a quick look
+#   BASELINE_JAR=old/gateway.jar scripts/bench.sh 3
+#                           # adds a "before" column: that jar as a second gateway, same
+#                           # settings, same mock, so one run shows a change's effect
 # Needs wrk for the whole-reply phases and nginx for its column:
 #   apt-get install wrk nginx
+#
+# scripts/bench.sh routing [SECONDS]: how the routing policies (round-robin, least-loaded,
+# prefix) spread chat traffic over three mock llama.cpp servers with slots and a prefix
+# cache: multi-turn conversations below and at saturation, then one hot prefix. Fresh mocks
+# and gateway per phase. Prints TTFT, success, the busiest backend's share, the recompute
+# ratio and the gateway's route decisions, checks the targets, and writes
+# target/bench/routing.json (and routing.txt; process logs in target/bench/routing/).
+#   scripts/bench.sh routing      # at most 15 s per phase, 9 phases, about 3.5 minutes
+#   scripts/bench.sh routing 5    # a quick look, about 1.5 minutes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java.sh
 
-seconds=${1:-10}
-if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || [ "$seconds" -gt 60 ]; then
+usage() {
   echo "usage: scripts/bench.sh [SECONDS per load phase, 1..60; default 10]" >&2
+  echo "       scripts/bench.sh routing [SECONDS per phase, 1..120; default 15]" >&2
+  echo "       (BASELINE_JAR=JAR adds a \"before\" column to the first)" >&2
   exit 2
+}
+
+mode=proxy
+if [ "${1:-}" = routing ]; then
+  mode=routing
+  shift
+fi
+[ $# -le 1 ] || usage
+if [ "$mode" = routing ]; then seconds=${1:-15}; max=120; else seconds=${1:-10}; max=60; fi
+if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || [ "$seconds" -gt "$max" ]; then
+  usage
 fi
 
 fresh_jar
 
+# Each mode clears only its own results, so that the other's stay.
 out=target/bench
-rm -rf "$out" && mkdir -p "$out/classes"
+mkdir -p "$out"
+if [ "$mode" = routing ]; then
+  rm -rf "$out/routing" "$out/routing.json" "$out/routing.txt"
+else
+  find "$out" -mindepth 1 -maxdepth 1 ! -name 'routing*' -exec rm -rf {} +
+fi
+rm -rf "$out/classes" && mkdir -p "$out/classes"
 "$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$jar" scripts/bench/*.java
 
 # The gateway runs with the flags scripts/run.sh documents, and a 256 MiB heap.
 export GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xmx256m}"
+if [ "$mode" = routing ]; then
+  exec "$JAVA" -cp "$out/classes:$jar" RoutingBench "$jar" "$out" "$seconds"
+fi
 exec "$JAVA" -cp "$out/classes:$jar" Bench "$jar" "$out" "$seconds"

@@ -30,6 +30,14 @@ import java.util.stream.IntStream;
  * a 1 MiB body and the gateway's start. It prints one table and writes the same figures
  * as JSON.
  *
+ * <p>When the environment variable {@code BASELINE_JAR} names another gateway jar (the
+ * gateway before a change), that jar runs too, as a second gateway with the same settings
+ * in front of the same mock, in a column named "before", and in every row that measures
+ * the gateway (echo mode, heap per stream and start-up included): one run then shows the
+ * change's effect, with both measured on the same machine at the same time. Targets are
+ * judged on the "gateway" column only. Both gateways get only the settings the single-backend
+ * gateway knows.
+ *
  * <p>usage: {@code Bench JAR FOLDER [SECONDS]}, SECONDS being the length of each load
  * phase (default 10).
  */
@@ -43,6 +51,8 @@ public final class Bench {
     static final String API_KEY = "bench-key";
     /** The gateway's JVM flags: scripts/bench.sh passes the ones scripts/run.sh uses. */
     static final String JAVA_OPTS = System.getenv().getOrDefault("GATEWAY_JAVA_OPTS", "-Xmx256m");
+    /** The column of the baseline gateway, {@code BASELINE_JAR}, when there is one. */
+    static final String BEFORE = "before";
 
     /** One place requests go: straight to the backend, through nginx, or through the gateway. */
     record Target(String name, Services.Service service) {
@@ -55,20 +65,29 @@ public final class Bench {
     record Row(String metric, Map<String, Double> values, String goal, Boolean met) {}
 
     private final Path jar;
+    /** The gateway jar before a change ({@code BASELINE_JAR}), or null. */
+    private final Path baselineJar;
     private final Path folder;
     private final int seconds;
     private final String java = ProcessHandle.current().info().command().orElse("java");
     private final List<Row> rows = new ArrayList<>();
     private final Map<String, Target> targets = new LinkedHashMap<>();
 
-    private Bench(Path jar, Path folder, int seconds) {
+    private Bench(Path jar, Path baselineJar, Path folder, int seconds) {
         this.jar = jar;
+        this.baselineJar = baselineJar;
         this.folder = folder;
         this.seconds = seconds;
     }
 
     public static void main(String[] args) throws Exception {
-        var bench = new Bench(Path.of(args[0]), Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 10);
+        String baseline = System.getenv().getOrDefault("BASELINE_JAR", "");
+        if (!baseline.isEmpty() && !Files.isRegularFile(Path.of(baseline))) {
+            System.err.println("BASELINE_JAR=" + baseline + ": no such file");
+            System.exit(2);
+        }
+        var bench = new Bench(Path.of(args[0]), baseline.isEmpty() ? null : Path.of(baseline), Path.of(args[1]),
+                args.length > 2 ? Integer.parseInt(args[2]) : 10);
         Files.createDirectories(bench.folder);
         try (var services = new Services(bench.folder)) {
             bench.run(services);
@@ -92,14 +111,17 @@ public final class Bench {
             System.out.println("nginx is not installed: its column stays empty (apt-get install nginx).");
         }
         targets.put("jdk", new Target("jdk", startBareProxy(services, "jdk", mockPort)));
-        targets.put("gateway", new Target("gateway", startGateway(services, "gateway", "http://127.0.0.1:" + mockPort)));
+        if (baselineJar != null) {
+            targets.put(BEFORE, new Target(BEFORE, startGateway(services, baselineJar, BEFORE, "http://127.0.0.1:" + mockPort)));
+        }
+        targets.put("gateway", new Target("gateway", startGateway(services, jar, "gateway", "http://127.0.0.1:" + mockPort)));
 
         boolean wrk = Wrk.installed();
         if (wrk) {
             // The JIT needs long on two busy cores: the JVMs (and the mock behind them) warm up for longer.
             progress("warming up: %d s per target, %d s for the JVM proxies", seconds, 3 * seconds);
             for (Target target : targets.values()) {
-                boolean jvm = target.name().equals("gateway") || target.name().equals("jdk");
+                boolean jvm = !target.name().equals("direct") && !target.name().equals("nginx");
                 Wrk.run(target.chat(), 2, 64, jvm ? 3 * seconds : seconds, 0);
             }
             throughput();
@@ -130,7 +152,21 @@ public final class Bench {
         return services.start(name, port, null, command, Map.of());
     }
 
-    private Services.Service startGateway(Services services, String name, String backendUrl)
+    /** The gateways' columns: "gateway", after "before" when there is a baseline jar. */
+    private List<String> gateways() {
+        return baselineJar == null ? List.of("gateway") : List.of(BEFORE, "gateway");
+    }
+
+    /** The jar of a gateway's column. */
+    private Path jarOf(String column) {
+        return column.equals(BEFORE) ? baselineJar : jar;
+    }
+
+    /**
+     * A gateway from {@code gatewayJar} in front of {@code backendUrl} (echo mode when empty),
+     * with only settings the single-backend gateway (a baseline jar) knows too.
+     */
+    private Services.Service startGateway(Services services, Path gatewayJar, String name, String backendUrl)
             throws IOException, InterruptedException {
         int port = Services.freePort();
         var environment = new HashMap<String, String>();
@@ -144,7 +180,7 @@ public final class Bench {
         environment.put("LOG_MAX_FILES", "1");
         var command = new ArrayList<>(List.of(java));
         command.addAll(Arrays.asList(JAVA_OPTS.trim().split("\\s+")));
-        command.addAll(List.of("-jar", jar.toString(), "--env-file", folder.resolve("none.env").toString()));
+        command.addAll(List.of("-jar", gatewayJar.toString(), "--env-file", folder.resolve("none.env").toString()));
         Files.writeString(folder.resolve("none.env"), "# every setting comes from the environment\n");
         return services.start(name, port, "/healthz", command, environment);
     }
@@ -277,9 +313,9 @@ public final class Bench {
                 "-jar", jar.toString(), "mock", "--port", Integer.toString(slowPort), "--reply", reply,
                 "--token-delay-ms", Integer.toString(HELD_SPACING_MS)), Map.of());
         var perStream = new LinkedHashMap<String, Double>();
-        for (String name : List.of("jdk", "gateway")) {
+        for (String name : withJdk(gateways())) {
             var proxy = name.equals("jdk") ? startBareProxy(services, "jdk-held", slowPort)
-                    : startGateway(services, "gateway-held", "http://127.0.0.1:" + slowPort);
+                    : startGateway(services, jarOf(name), name + "-held", "http://127.0.0.1:" + slowPort);
             var load = new StreamLoad(new Target(name, proxy).chat(), API_KEY, FRAMES, Duration.ofSeconds(60));
             load.run(20); // classes loaded and pools made before the first histogram
             long before = proxy.liveHeapBytes(java);
@@ -305,8 +341,9 @@ public final class Bench {
         progress("echo mode at 64 connections: %d s of warm-up, then %d s", 2 * seconds, seconds);
         var rate = new LinkedHashMap<String, Double>();
         var cpu = new LinkedHashMap<String, Double>();
-        for (String name : List.of("jdk", "gateway")) {
-            var echo = name.equals("jdk") ? startBareProxy(services, "jdk-echo", null) : startGateway(services, "echo", "");
+        for (String name : withJdk(gateways())) {
+            var echo = name.equals("jdk") ? startBareProxy(services, "jdk-echo", null)
+                    : startGateway(services, jarOf(name), name.equals(BEFORE) ? BEFORE + "-echo" : "echo", "");
             var target = new Target(name, echo);
             Wrk.run(target.chat(), 2, 64, 2 * seconds, 0);
             Duration before = echo.cpu();
@@ -321,15 +358,28 @@ public final class Bench {
 
     private void startup(Services services) throws Exception {
         progress("start to first 200 from /healthz, 5 starts");
-        var times = new ArrayList<Double>();
+        var times = new LinkedHashMap<String, List<Double>>();
         for (int i = 0; i < 5; i++) {
-            var gateway = startGateway(services, "start-" + i, "");
-            times.add(gateway.startup().toNanos() / 1e6);
-            services.stop(gateway);
+            for (String name : gateways()) { // in turns, so that drift hits both alike
+                var gateway = startGateway(services, jarOf(name), (name.equals(BEFORE) ? BEFORE + "-" : "") + "start-" + i, "");
+                times.computeIfAbsent(name, n -> new ArrayList<>()).add(gateway.startup().toNanos() / 1e6);
+                services.stop(gateway);
+            }
         }
-        double median = times.stream().sorted().toList().get(times.size() / 2);
-        row("start to first /healthz 200, median (ms)", Map.of("gateway", median), "≤ 500", median <= 500);
-        row("jar size (KiB)", Map.of("gateway", Files.size(jar) / 1024.0), null, null);
+        var medians = new LinkedHashMap<String, Double>();
+        times.forEach((name, values) -> medians.put(name, values.stream().sorted().toList().get(values.size() / 2)));
+        var sizes = new LinkedHashMap<String, Double>();
+        for (String name : gateways()) {
+            sizes.put(name, Files.size(jarOf(name)) / 1024.0);
+        }
+        row("start to first /healthz 200, median (ms)", medians, "≤ 500", medians.get("gateway") <= 500);
+        row("jar size (KiB)", sizes, null, null);
+    }
+
+    private static List<String> withJdk(List<String> gateways) {
+        var names = new ArrayList<>(List.of("jdk"));
+        names.addAll(gateways);
+        return names;
     }
 
     /** Each target's figure minus the direct one. */
@@ -384,9 +434,12 @@ public final class Bench {
     }
 
     private void report() throws IOException {
-        var columns = List.of("direct", "nginx", "jdk", "gateway");
-        String header = String.format("%-52s %10s %10s %10s %10s   %-15s %s", "", "direct", "nginx", "jdk", "gateway", "target", "");
-        var table = new StringBuilder(header.stripTrailing()).append('\n');
+        var columns = new ArrayList<>(List.of("direct", "nginx", "jdk"));
+        columns.addAll(gateways());
+        var header = new StringBuilder(String.format("%-52s", ""));
+        columns.forEach(column -> header.append(String.format(" %10s", column)));
+        header.append(String.format("   %-15s", "target"));
+        var table = new StringBuilder(header.toString().stripTrailing()).append('\n');
         for (Row row : rows) {
             var line = new StringBuilder(String.format("%-52s", row.metric()));
             for (String column : columns) {
@@ -399,8 +452,10 @@ public final class Bench {
         }
         String machine = String.format("%s, JDK %s, %d cores, %s, %d s per load phase%n"
                 + "jdk: the bare JDK stack (HttpServer and HttpClient on virtual threads copying bytes, no logic;%n"
-                + "     for echo mode, HttpServer answering a fixed completion)",
-                LocalDate.now(), Runtime.version(), Runtime.getRuntime().availableProcessors(), JAVA_OPTS, seconds);
+                + "     for echo mode, HttpServer answering a fixed completion)%s",
+                LocalDate.now(), Runtime.version(), Runtime.getRuntime().availableProcessors(), JAVA_OPTS, seconds,
+                baselineJar == null ? "" : String.format("%nbefore: the gateway of %s, same settings; gateway: %s; targets judge the gateway",
+                        baselineJar, jar));
         System.out.println();
         System.out.println(machine);
         System.out.print(table);
