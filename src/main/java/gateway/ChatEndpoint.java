@@ -26,8 +26,8 @@ final class ChatEndpoint {
     void handle(Exchange exchange) throws IOException {
         ChatRequest request = ChatRequest.parse(exchange.readBody(settings.limits().maxBodyBytes()), exchange.requestId(),
                 settings.upstream().defaultModel(), limits);
-        exchange.model(request.model());
-        exchange.stream(request.stream());
+        exchange.facts().model(request.model());
+        exchange.facts().stream(request.stream());
         var call = new ExchangeCall(exchange, session(exchange, request));
         if (request.stream()) {
             var relay = new StreamRelay(exchange, request);
@@ -39,9 +39,9 @@ final class ChatEndpoint {
             }
         } else {
             JsonObject completion = worker.complete(request, call);
-            completion.string("model").ifPresent(exchange::model); // the model that answered
+            completion.string("model").ifPresent(exchange.facts()::model); // the model that answered
             completion.object("usage").flatMap(Usage::from)
-                    .ifPresent(usage -> exchange.usage(usage.promptTokens(), usage.completionTokens(), false));
+                    .ifPresent(usage -> exchange.facts().usage(usage.promptTokens(), usage.completionTokens(), false));
             exchange.respond(200, completion);
         }
     }
@@ -62,7 +62,7 @@ final class ChatEndpoint {
     private record ExchangeCall(Exchange exchange, String session) implements Worker.Call {
         @Override
         public String caller() {
-            return exchange.caller() != null ? "key:" + exchange.caller() : "address:" + exchange.clientAddress();
+            return exchange.facts().caller() != null ? "key:" + exchange.facts().caller() : "address:" + exchange.clientAddress();
         }
 
         @Override
@@ -72,7 +72,7 @@ final class ChatEndpoint {
 
         @Override
         public void queued(long nanos) {
-            exchange.addQueueWait(nanos);
+            exchange.facts().addQueueWait(nanos);
         }
 
         @Override
@@ -82,7 +82,7 @@ final class ChatEndpoint {
 
         @Override
         public void cachedTokens(long tokens) {
-            exchange.cachedTokens(tokens);
+            exchange.facts().cachedTokens(tokens);
         }
 
         @Override

@@ -70,10 +70,10 @@ final class StreamRelay implements Worker.ChunkSink {
      */
     void record() {
         if (lastChunk != null) {
-            lastChunk.string("model").ifPresent(exchange::model);
+            lastChunk.string("model").ifPresent(exchange.facts()::model);
         }
         Usage counted = counted();
-        exchange.usage(counted.promptTokens(), counted.completionTokens(), counted.estimated());
+        exchange.facts().usage(counted.promptTokens(), counted.completionTokens(), counted.estimated());
     }
 
     /** Ends a complete stream: the usage chunk if asked for, then {@code [DONE]}. */

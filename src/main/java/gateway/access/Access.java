@@ -29,7 +29,7 @@ public final class Access {
             if (adminKey.isEmpty()) {
                 throw ApiError.notFound(exchange.method(), exchange.path());
             }
-            exchange.caller(adminKey.authenticate(exchange::header));
+            exchange.facts().caller(adminKey.authenticate(exchange::header));
             next.handle(exchange);
         };
     }
@@ -37,7 +37,7 @@ public final class Access {
     public Handler guard(Handler next) {
         return exchange -> {
             String caller = keys.isEmpty() ? null : keys.authenticate(exchange::header);
-            exchange.caller(caller);
+            exchange.facts().caller(caller);
             if (limiter == null) {
                 next.handle(exchange);
                 return;
@@ -47,7 +47,7 @@ public final class Access {
             try {
                 next.handle(exchange);
             } finally {
-                limiter.charge(limited, exchange.tokensUsed());
+                limiter.charge(limited, exchange.facts().tokensUsed());
             }
         };
     }

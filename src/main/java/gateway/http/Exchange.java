@@ -27,30 +27,17 @@ public final class Exchange {
     private long backendWaitNanos;
     private final Metrics metrics;
     private final Departures departures;
-    private String model;
-    private boolean stream;
-    private String backend;
-    private int attempts;
-    private long queueNanos;
-    private long promptTokens = -1;
-    private long completionTokens = -1;
-    private long cachedTokens = -1;
-    private boolean tokensEstimated;
-    private String caller;
+    private final RequestFacts facts = new RequestFacts();
     private ApiError error;
     private boolean clientCancelled;
     private boolean connectionFailed;
-    private boolean bodyRead;
-    /** The answer went out before the body had arrived: the connection ends with it. */
-    private boolean closesConnection;
-
-    /** The most of an unread body that is read and dropped after an early answer, before the connection is cut. */
-    static final long LINGER_BYTES = 1 << 20;
+    private final Teardown teardown;
 
     Exchange(HttpExchange http, Metrics metrics, Departures departures) {
         this.http = http;
         this.metrics = metrics;
         this.departures = departures;
+        this.teardown = new Teardown(http);
         this.requestId = RequestId.of(http.getRequestHeaders());
         // On every answer, errors and streams included.
         http.getResponseHeaders().set("X-Request-ID", requestId);
@@ -109,7 +96,7 @@ public final class Exchange {
         if (body.length == maxBytes && in.read() != -1) {
             throw ApiError.requestTooLarge(maxBytes);
         }
-        bodyRead = true;
+        teardown.bodyRead();
         return body;
     }
 
@@ -189,10 +176,7 @@ public final class Exchange {
             throw new IllegalStateException("response already started with status " + this.status);
         }
         this.status = status;
-        if (bodyStillArriving()) {
-            http.getResponseHeaders().set("Connection", "close");
-            closesConnection = true;
-        }
+        teardown.beforeAnswer();
         // The gateway's own time so far, for a client to see what the hop costs.
         long overheadMicros = Math.max(0, System.nanoTime() - startNanos - backendWaitNanos) / 1000;
         http.getResponseHeaders().set("X-Gateway-Overhead-Ms", millis(overheadMicros));
@@ -205,68 +189,22 @@ public final class Exchange {
         return micros / 1000 + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
     }
 
-    /**
-     * True when the request has a body that was not read and has not all arrived: an
-     * answer given before reading it (401, 413, 429, 503) must not wait for it.
-     */
-    private boolean bodyStillArriving() throws IOException {
-        if (bodyRead) {
-            return false;
-        }
-        String length = header("Content-Length");
-        if (header("Transfer-Encoding") != null || length == null) {
-            return header("Transfer-Encoding") != null; // chunked: its end cannot be seen without reading
-        }
-        // Already all here (a small request): the JDK server reads it off without waiting.
-        long declared = Long.parseLong(length.strip()); // the JDK server has checked its form
-        return declared > 0 && http.getRequestBody().available() < declared;
-    }
-
-    /**
-     * Completes the answer once the request is logged: closes the exchange, so that the
-     * connection can carry the next request, or, after an early answer, only flushes it.
-     *
-     * <p>An answer given while the request's body was still arriving carries
-     * {@code Connection: close}. Closing such an exchange would make the JDK server read
-     * the rest of the body before it sends the answer, so a client that waits for the
-     * answer before sending more would wait for ever; the answer is flushed instead, and
-     * the connection ended by {@link #lingerAndDrop()}.
-     */
+    /** Completes the answer once the request is logged (see {@link Teardown}). */
     void finish() {
-        if (!closesConnection) {
-            http.close();
-            return;
-        }
-        try {
-            http.getResponseBody().flush();
-        } catch (IOException clientGone) {
+        if (!teardown.finish()) {
             connectionFailed = true;
         }
     }
 
     /** False when the connection cannot carry another request: it broke, or it ends with an early answer. */
     boolean reusable() {
-        return !connectionFailed && !closesConnection;
+        return !connectionFailed && !teardown.closesConnection();
     }
 
-    /**
-     * After an early answer: reads and drops what the client still sends until it closes
-     * its side ({@link #LINGER_BYTES} at most, and the server's request timeout), before
-     * the connection is dropped. Closing a socket with unread input resets it, and a reset
-     * can destroy the answer at the client before it is read (RFC 9112, section 9.6).
-     */
+    /** After an early answer, before the connection is dropped: see {@link Teardown#linger}. */
     void lingerBeforeDrop() {
-        if (!closesConnection || connectionFailed) {
-            return;
-        }
-        try {
-            InputStream unread = http.getRequestBody();
-            byte[] buffer = new byte[8192];
-            for (long dropped = 0, n; dropped < LINGER_BYTES && (n = unread.read(buffer)) >= 0; dropped += n) {
-                // dropped
-            }
-        } catch (IOException clientClosed) {
-            // its side is closed: the answer was delivered, or cannot be
+        if (teardown.closesConnection() && !connectionFailed) {
+            teardown.linger();
         }
     }
 
@@ -287,44 +225,18 @@ public final class Exchange {
         this.route = route;
     }
 
-    /** Records the model a chat request asked for. */
-    public void model(String model) {
-        this.model = model;
+    /** What the log line and the metrics will say of this request, recorded as it is served. */
+    public RequestFacts facts() {
+        return facts;
     }
 
-    /** Records where the reply came from, and how many backends were tried. */
+    /** Records where the reply came from, and how many backends were tried; tells the client which answered. */
     public void backend(String backend, int attempts) {
-        this.backend = backend;
-        this.attempts = attempts;
+        facts.backend(backend, attempts);
         if (status == 0) {
             // A client (the playground, a benchmark) can see which backend answered; names are the operator's labels.
             http.getResponseHeaders().set("X-Gateway-Backend", backend);
         }
-    }
-
-    /** Adds time spent waiting for a backend's free slot. */
-    public void addQueueWait(long nanos) {
-        queueNanos += nanos;
-    }
-
-    /** Records the prompt tokens the backend found in its cache. */
-    public void cachedTokens(long tokens) {
-        this.cachedTokens = tokens;
-    }
-
-    /** Records whether the request asked for a stream. */
-    public void stream(boolean stream) {
-        this.stream = stream;
-    }
-
-    /** Records who is calling: the API key's name, never the key. */
-    public void caller(String caller) {
-        this.caller = caller;
-    }
-
-    /** Who is calling: the API key's name, or null when keys are off. */
-    public String caller() {
-        return caller;
     }
 
     /**
@@ -337,23 +249,12 @@ public final class Exchange {
         return departures.watch(http.getLocalAddress(), http.getRemoteAddress(), onDeparture);
     }
 
-    /** Prompt plus completion tokens recorded so far (0 when unknown). */
-    public long tokensUsed() {
-        return Math.max(0, promptTokens) + Math.max(0, completionTokens);
-    }
-
-    /** Records token usage, exact or estimated. */
-    public void usage(long promptTokens, long completionTokens, boolean estimated) {
-        this.promptTokens = promptTokens;
-        this.completionTokens = completionTokens;
-        this.tokensEstimated = estimated;
-    }
-
     /** The facts of this exchange, taken once its last byte is written. */
     RequestSummary summary() {
         return new RequestSummary(arrival, requestId, method(), path(), route, status,
-                System.nanoTime() - startNanos, firstFrameNanos, backendWaitNanos, model, stream, backend, attempts, queueNanos,
-                promptTokens, completionTokens, cachedTokens, tokensEstimated, caller, clientAddress(), outcome(),
+                System.nanoTime() - startNanos, firstFrameNanos, backendWaitNanos, facts.model(), facts.stream(),
+                facts.backend(), facts.attempts(), facts.queueNanos(), facts.promptTokens(), facts.completionTokens(),
+                facts.cachedTokens(), facts.tokensEstimated(), facts.caller(), clientAddress(), outcome(),
                 error == null ? null : error.code());
     }
 
