@@ -44,7 +44,11 @@ import java.util.concurrent.Executors;
  *                 │            (before it: 503 shutting_down once the gateway drains)
  *                 └─ Access    API key → 401; rate limit → 429; charges tokens at the end
  *                    └─ ChatEndpoint  body (MAX_BODY_BYTES → 413), parse → 400, check → 400
- *                       └─ Worker     echo locally, or call the backend → 502 / 504
+ *                       └─ Worker     echo locally, or RoutingWorker:
+ *                          │            model (after aliases) → pool of backends → 404
+ *                          │            a free slot, or the fair queue → 429 / 503
+ *                          │            least-loaded / prefix affinity / round robin, bounded
+ *                          │            call it → 502 / 504; another backend before the first byte
  *                          └─ answer  JSON, or SSE frames flushed one by one, then [DONE]
  * </pre>
  */

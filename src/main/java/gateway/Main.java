@@ -24,7 +24,7 @@ public final class Main {
                    java -jar gateway.jar mock [--help | OPTIONS]
 
             The gateway reads gateway.env from the working directory (or the file named by
-            --env-file); environment variables override it. With no BACKEND_URL it echoes.
+            --env-file); environment variables override it. With no BACKEND_URL or BACKENDS it echoes.
             --print-config prints the settings in effect, secrets redacted, and exits.
             "mock" starts a mock inference server instead; "mock --help" lists its options.""";
 

@@ -67,8 +67,13 @@ public record RoutingSettings(Policy policy, Map<String, String> aliases, int at
         return Map.copyOf(aliases);
     }
 
+    /** The policy as {@code ROUTING} writes it: {@code least-loaded}, {@code prefix} or {@code round-robin}. */
+    public String policyName() {
+        return SettingValues.spelling(policy);
+    }
+
     void effective(SequencedMap<String, String> values) {
-        values.put("ROUTING", SettingValues.spelling(policy));
+        values.put("ROUTING", policyName());
         var pairs = new StringBuilder();
         aliases.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(alias ->
                 pairs.append(pairs.isEmpty() ? "" : ",").append(alias.getKey()).append('=').append(alias.getValue()));

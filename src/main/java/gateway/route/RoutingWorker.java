@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The worker in front of the backends: for each request it finds the pool of its model
@@ -52,8 +53,7 @@ public final class RoutingWorker implements Worker, AutoCloseable {
         this.catalog = new Catalog(backends, routing.aliases());
         this.sessions = new Sessions(routing.sessionTtl(), System::nanoTime);
         var balancer = new Balancer(routing.policy(), new PrefixIndex(), sessions, new Random());
-        String policy = routing.policy().name().toLowerCase().replace('_', '-');
-        this.scheduler = new Scheduler(balancer, policy, routing.queueMax(), routing.queueTimeout(), metrics);
+        this.scheduler = new Scheduler(balancer, routing.policyName(), routing.queueMax(), routing.queueTimeout(), metrics);
         this.outcomes = new Outcomes(backends, sessions, metrics, log);
         this.routing = routing;
         this.timeout = upstream.timeout();
@@ -97,7 +97,7 @@ public final class RoutingWorker implements Worker, AutoCloseable {
         T on(Backend backend, ChatRequest request, Call call) throws IOException;
     }
 
-    private <T> T withFailover(ChatRequest request, Call call, java.util.function.BooleanSupplier started, Attempt<T> attempt)
+    private <T> T withFailover(ChatRequest request, Call call, BooleanSupplier started, Attempt<T> attempt)
             throws IOException {
         if (prober != null) {
             prober.awaitFirstRound(FIRST_ROUND_WAIT); // the models each backend serves are known from it
@@ -174,7 +174,7 @@ public final class RoutingWorker implements Worker, AutoCloseable {
 
     @Override
     public String describe() {
-        return "routing (" + routing.policy().name().toLowerCase().replace('_', '-') + ") over "
+        return "routing (" + routing.policyName() + ") over "
                 + String.join(", ", backends.stream().map(b -> b.name() + " " + b.settings().displayUrl()).toList());
     }
 
