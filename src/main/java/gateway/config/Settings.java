@@ -95,7 +95,9 @@ public record Settings(ServerSettings server, LimitSettings limits, AccessSettin
         List<String> names = UpstreamSettings.names(new SettingValues(values));
         for (String key : file.keySet()) {
             if (!DEFAULTS.containsKey(key) && !UpstreamSettings.isKeyOf(key, names)) {
-                throw new SettingsException(envFile + ": unknown key " + key);
+                String why = key.startsWith("BACKEND_") && !names.isEmpty()
+                        ? " (it names no backend of BACKENDS=" + String.join(",", names) + ")" : "";
+                throw new SettingsException(envFile + ": unknown key " + key + why);
             }
         }
         environment.forEach((key, value) -> {

@@ -125,7 +125,7 @@ class BackendSettingsTest {
 
         Files.writeString(file, "BACKENDS=gpu1\nBACKEND_GPU1_URL=http://x\nBACKEND_GPU2_URL=http://y\n");
         var e = assertThrows(SettingsException.class, () -> Settings.load(file, true, Map.of()));
-        assertEquals(file + ": unknown key BACKEND_GPU2_URL", e.getMessage());
+        assertEquals(file + ": unknown key BACKEND_GPU2_URL (it names no backend of BACKENDS=gpu1)", e.getMessage());
     }
 
     @Test
