@@ -75,6 +75,15 @@ final class Engine {
         return new Prefill(tokens, cached, time.toNanos() / 1e6);
     }
 
+    /**
+     * Caches the reply after its prompt, as a llama.cpp slot keeps the tokens it generated:
+     * the conversation's next turn, which repeats the reply as an assistant message, then
+     * finds it cached too.
+     */
+    void generated(PromptText prompt, String reply) {
+        cache.store(prompt.followedBy("assistant", reply));
+    }
+
     SlotGate gate() {
         return slots;
     }

@@ -42,6 +42,7 @@ final class OpenAiApi implements Api {
             } else {
                 whole(exchange, model, turn.prefill());
             }
+            engine.generated(prompt, options.reply());
         }
     }
 

@@ -39,6 +39,13 @@ record PromptText(String rendered) {
         return new PromptText(text.toString());
     }
 
+    /** This prompt with one more message after it. */
+    PromptText followedBy(String role, String content) {
+        var text = new StringBuilder(rendered);
+        render(text, role, content);
+        return new PromptText(text.toString());
+    }
+
     int tokens() {
         return (rendered.length() + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN;
     }

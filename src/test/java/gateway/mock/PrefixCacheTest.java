@@ -48,14 +48,14 @@ class PrefixCacheTest {
                     + "\"prompt_tokens_details\":{\"cached_tokens\":0}}", first.get("usage").toJson());
 
             JsonObject second = json(MockHttp.post(chat(mock), TURN_2));
-            assertEquals("{\"prompt_n\":24,\"cache_n\":64,\"prompt_ms\":0,\"predicted_n\":1}", timings(second),
-                    "the first turn's 4 whole blocks came from the cache");
+            assertEquals("{\"prompt_n\":8,\"cache_n\":80,\"prompt_ms\":0,\"predicted_n\":1}", timings(second),
+                    "the first turn and its reply, kept as llama.cpp keeps what it generated: 321 characters, 5 whole blocks");
             assertEquals("{\"prompt_tokens\":88,\"completion_tokens\":1,\"total_tokens\":89,"
-                    + "\"prompt_tokens_details\":{\"cached_tokens\":64}}", second.get("usage").toJson());
+                    + "\"prompt_tokens_details\":{\"cached_tokens\":80}}", second.get("usage").toJson());
 
             assertEquals(77 + 88, mock.promptTokens());
-            assertEquals(64, mock.cachedTokens());
-            assertEquals("{\"requests\":2,\"prompt_tokens\":165,\"cached_tokens\":64,\"max_generating\":1}",
+            assertEquals(80, mock.cachedTokens());
+            assertEquals("{\"requests\":2,\"prompt_tokens\":165,\"cached_tokens\":80,\"max_generating\":1}",
                     MockHttp.get(mock.uri().resolve("/mock/stats")).body());
         }
     }
