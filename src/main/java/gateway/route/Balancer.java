@@ -45,15 +45,30 @@ final class Balancer {
      * @param pool  every backend of the pool that takes requests, busy ones included: the mean load is theirs
      */
     Choice choose(List<Backend> roomy, List<Backend> pool, Ask ask) {
-        Backend bound = sessions.backendOf(ask.session());
-        if (bound != null && roomy.contains(bound) && withinBound(bound, pool)) {
-            return new Choice(bound, "session");
+        Choice session = bySession(roomy, pool, ask);
+        if (session != null) {
+            return session;
         }
         return switch (policy) {
             case LEAST_LOADED -> new Choice(leastLoaded(roomy), "least_loaded");
             case ROUND_ROBIN -> new Choice(roundRobin(roomy), "round_robin");
             case PREFIX -> byPrefix(roomy, pool, ask.blocks());
         };
+    }
+
+    /**
+     * True when the request's own backend (its session's, or under the prefix policy the one
+     * holding the longest part of its prompt) has room now, within the bound: the queue then
+     * lets it go ahead of others that would be served anywhere.
+     */
+    boolean fitsBest(List<Backend> roomy, List<Backend> pool, Ask ask) {
+        return bySession(roomy, pool, ask) != null
+                || policy == Policy.PREFIX && byPrefix(roomy, pool, ask.blocks()).reason().equals("affinity");
+    }
+
+    private Choice bySession(List<Backend> roomy, List<Backend> pool, Ask ask) {
+        Backend bound = sessions.backendOf(ask.session());
+        return bound != null && roomy.contains(bound) && withinBound(bound, pool) ? new Choice(bound, "session") : null;
     }
 
     /** Remembers the choice: the session's binding, and the blocks the backend now holds. */
@@ -88,11 +103,11 @@ final class Balancer {
             }
         }
         if (longest == 0) {
-            return new Choice(leastLoaded(roomy), "miss");
+            return new Choice(lightest(roomy), "miss");
         } else if (roomy.contains(best) && withinBound(best, pool)) {
             return new Choice(best, "affinity");
         }
-        return new Choice(leastLoaded(roomy), "spill");
+        return new Choice(lightest(roomy), "spill");
     }
 
     /**
@@ -107,6 +122,25 @@ final class Balancer {
         Backend first = drawByWeight(roomy, null);
         Backend second = drawByWeight(roomy, first);
         return second.load() < first.load() ? second : first;
+    }
+
+    /**
+     * The least loaded of all (equals drawn at random): where a miss or a spill goes, to
+     * relieve load rather than only avoid the worst, as a backend left idle by affinity
+     * elsewhere should be the first to get what spills.
+     */
+    Backend lightest(List<Backend> roomy) {
+        Backend lightest = null;
+        int ties = 0;
+        for (Backend b : roomy) {
+            if (lightest == null || b.load() < lightest.load()) {
+                lightest = b;
+                ties = 1;
+            } else if (b.load() == lightest.load() && random.nextInt(++ties) == 0) {
+                lightest = b;
+            }
+        }
+        return lightest;
     }
 
     /** True unless {@code backend} is busier than LOAD_BOUND times the pool's mean, plus one request. */

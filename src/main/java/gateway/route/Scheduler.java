@@ -182,26 +182,36 @@ final class Scheduler {
         }
     }
 
-    /** Hands free slots to waiters, callers in turn. Under the lock. */
+    /** Hands free slots to waiters, callers in turn, each to its own backend where it can. Under the lock. */
     private void dispatch() {
         if (queue.size() == 0) {
             return;
         }
-        queue.serve(waiter -> {
-            if (waiter.clientLeft) {
-                return false;
-            }
-            List<Backend> primaries = takingRequests(waiter.need, true);
-            List<Backend> roomy = primaries.stream().filter(Backend::hasRoom).toList();
-            Lease lease = !roomy.isEmpty() ? lease(waiter.need, roomy, primaries)
-                    : primaries.isEmpty() ? fallback(waiter.need) : null;
-            if (lease == null) {
-                return false;
-            }
-            waiter.lease = lease;
+        queue.serve(this::fit, waiter -> {
+            waiter.lease = place(waiter);
             waiter.wakeup.signal();
-            return true;
         });
+    }
+
+    /** How well a waiter fits the free slots now (see {@link FairQueue}). Under the lock. */
+    private FairQueue.Fit fit(Waiter waiter) {
+        if (waiter.clientLeft) {
+            return FairQueue.Fit.NONE;
+        }
+        List<Backend> primaries = takingRequests(waiter.need, true);
+        List<Backend> roomy = primaries.stream().filter(Backend::hasRoom).toList();
+        if (roomy.isEmpty()) {
+            boolean fallbackRoom = primaries.isEmpty() && takingRequests(waiter.need, false).stream().anyMatch(Backend::hasRoom);
+            return fallbackRoom ? FairQueue.Fit.SOME : FairQueue.Fit.NONE;
+        }
+        return balancer.fitsBest(roomy, primaries, waiter.need.ask()) ? FairQueue.Fit.BEST : FairQueue.Fit.SOME;
+    }
+
+    /** The slot for a waiter that fits (its primaries', else a fallback's). Under the lock. */
+    private Lease place(Waiter waiter) {
+        List<Backend> primaries = takingRequests(waiter.need, true);
+        List<Backend> roomy = primaries.stream().filter(Backend::hasRoom).toList();
+        return !roomy.isEmpty() ? lease(waiter.need, roomy, primaries) : fallback(waiter.need);
     }
 
     /** No primary takes requests: a fallback, else fail open, else 503. Under the lock. */
@@ -215,7 +225,7 @@ final class Scheduler {
                 .filter(Backend::hasRoom)
                 .toList();
         if (!resting.isEmpty()) {
-            return leastLoaded(need, resting, "fail_open");
+            return lightest(need, resting, "fail_open");
         }
         throw resting(need.pool());
     }
@@ -241,7 +251,7 @@ final class Scheduler {
     /** A fallback backend with room, or null. Under the lock. */
     private Lease fallback(Need need) {
         List<Backend> fallbacks = takingRequests(need, false).stream().filter(Backend::hasRoom).toList();
-        return fallbacks.isEmpty() ? null : leastLoaded(need, fallbacks, "fallback");
+        return fallbacks.isEmpty() ? null : lightest(need, fallbacks, "fallback");
     }
 
     private List<Backend> takingRequests(Need need, boolean primary) {
@@ -255,8 +265,8 @@ final class Scheduler {
         return take(need, choice.backend(), choice.reason());
     }
 
-    private Lease leastLoaded(Need need, List<Backend> roomy, String reason) {
-        return take(need, balancer.leastLoaded(roomy), reason);
+    private Lease lightest(Need need, List<Backend> roomy, String reason) {
+        return take(need, balancer.lightest(roomy), reason);
     }
 
     private Lease take(Need need, Backend backend, String reason) {

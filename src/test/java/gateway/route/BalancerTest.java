@@ -98,6 +98,21 @@ class BalancerTest {
     }
 
     @Test
+    void aQueuedRequestFitsBestWhereItsOwnBackendHasRoom() {
+        var a = backend("a", 1, 1);
+        var b = backend("b", 1, 1);
+        List<Backend> all = List.of(a, b);
+        long[] conversation = {21, 22, 23};
+        prefixes.record(b, conversation);
+        var ask = new Balancer.Ask(null, conversation);
+        assertTrue(balancer(Policy.PREFIX).fitsBest(List.of(b), all, ask), "b holds it and has room");
+        assertFalse(balancer(Policy.PREFIX).fitsBest(List.of(a), all, ask), "only a has room: it would go, but not best");
+        assertFalse(balancer(Policy.LEAST_LOADED).fitsBest(List.of(b), all, ask), "other policies keep arrival order");
+        sessions.bind("s", a);
+        assertTrue(balancer(Policy.LEAST_LOADED).fitsBest(List.of(a), all, new Balancer.Ask("s", null)), "a session's backend");
+    }
+
+    @Test
     void aSessionStaysWithItsBackendWithinTheBound() {
         var a = backend("a", 4, 1);
         var b = backend("b", 4, 1);
