@@ -32,19 +32,21 @@ import java.util.TreeMap;
  *     llama.cpp prefills with an 8B model on one consumer GPU. A sixth-turn prompt (about
  *     950 tokens) then costs 190 ms before its first token uncached, about 20 ms when its
  *     previous turn is cached.
- * <li>{@link #TOKEN_DELAY_MS} 10 ms and a {@link #REPLY} of 20 words (about 30 tokens):
- *     a short chat answer generated in 200 ms, the same order as an uncached prefill, so
- *     that prefill weighs on slot time too. Real decoding is slower (20-50 ms a token),
- *     which would make the runs longer and prefill count less in the slot time, not in TTFT.
- * <li>{@link #CACHE_TOKENS} 6,144 tokens per backend. A conversation's own part (its user
- *     and assistant messages) grows to about 450 tokens by turn 6, on top of the 500-token
- *     system prompt every backend shares. At saturation 24 conversations are under way:
- *     the third of them that affinity keeps on one backend needs at most about 4,100
- *     tokens, and fits; all 24, which round robin and least loaded spread over every
- *     backend, need about 6,500 (at turns spread from 1 to 6) and up to 11,300, and do
- *     not, though not by much on average. Below saturation (6 conversations, at most 3,200
- *     tokens) everything fits everywhere, so that load compares policies without cache
- *     pressure: only the turns a backend has not seen are computed again.
+ * <li>A {@link #REPLY} of 140 words (about 200 tokens): a chat answer of a paragraph,
+ *     which is what assistants commonly give (150 to 500 tokens). The next turn repeats it
+ *     as the assistant's message, and a llama.cpp slot keeps what it generated, so a
+ *     conversation kept on its backend finds its last answer cached, and one moved elsewhere
+ *     computes it again. {@link #TOKEN_DELAY_MS} 2 ms a word decodes it in a quarter of a
+ *     second, far faster than a GPU (20 to 50 ms a token), to keep runs short: prefill then
+ *     weighs more in a slot's time than on a real server, though not in time to first token.
+ * <li>{@link #CACHE_TOKENS} 16,384 tokens per backend: llama-server's {@code -c 16384 -np 4},
+ *     4,096 tokens of context per slot. A conversation's own part (its user and assistant
+ *     messages) grows by about 250 tokens a turn, to about 1,250 by turn 6, after the
+ *     500-token system prompt every backend shares. Below saturation (6 conversations)
+ *     everything fits everywhere, so that load compares policies without cache pressure;
+ *     at saturation (24 conversations, about 15,000 tokens of their own on average, up to
+ *     30,000) the third of them that affinity keeps on each backend fits, and all of them,
+ *     which round robin spreads over every backend, fit only in part.
  * <li>{@link #TURNS} 6 turns, and the prompt sizes in {@link Prompts}: a few exchanges of
  *     a chat, each a few sentences, after a typical system prompt.
  * <li>The hot prefix: 24 clients (saturation), each request the same 1,000-token
@@ -69,11 +71,17 @@ public final class RoutingBench {
     static final int SATURATED = 2 * TOTAL_SLOTS;
     static final int TURNS = 6;
     static final int PREFILL_MICROS_PER_TOKEN = 200;
-    static final int TOKEN_DELAY_MS = 10;
-    static final int CACHE_TOKENS = 6_144;
+    static final int TOKEN_DELAY_MS = 2;
+    static final int CACHE_TOKENS = 16_384;
     static final int PAUSE_MS = 300;
-    static final String REPLY = "Sure. Here is a short answer to your question, with the one detail that matters most "
-            + "and a next step.";
+    static final String REPLY = "A prefix cache keeps the attention keys and values of a prompt that the server has "
+            + "already processed, so that a later prompt starting with the same text can skip that work. The saving is "
+            + "largest for long shared beginnings: a system prompt, a document, the earlier turns of a conversation. "
+            + "The cache lives in one server's memory, so a request only benefits when it reaches the server that "
+            + "holds its beginning, which is why a router that knows where each conversation went can cut the time "
+            + "to the first token by a large factor. Memory is limited, though, and old entries are dropped when new "
+            + "ones arrive, so a conversation left idle for long will be computed again wherever it goes next. "
+            + "In short: keep each conversation on one server while it is active, and spread new ones evenly.";
     /** Conversations over which the floor of the recompute ratio is measured (after a first one). */
     static final int FLOOR_CONVERSATIONS = 2;
     /** Caps on the work of a phase, well above what the default 15 s allows: time normally ends a phase. */
