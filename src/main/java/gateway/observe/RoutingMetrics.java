@@ -28,7 +28,8 @@ public final class RoutingMetrics {
     }
 
     private final Map<String, PerBackend> backends = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
+    /** Decisions by policy, then reason: two lookups rather than a key made for every request. */
+    private final Map<String, Map<String, LongAdder>> decisions = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> queueRefusals = new ConcurrentHashMap<>();
     private final Histogram queueWait = new Histogram(Histogram.SECONDS);
     private volatile Supplier<List<Gauge>> gauges = List::of;
@@ -55,7 +56,7 @@ public final class RoutingMetrics {
     }
 
     public void decision(String policy, String reason) {
-        decisions.computeIfAbsent(policy + "|" + reason, k -> new LongAdder()).increment();
+        decisions.computeIfAbsent(policy, p -> new ConcurrentHashMap<>()).computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 
     public void queueWait(long nanos) {
@@ -88,7 +89,8 @@ public final class RoutingMetrics {
                     .put("ejected", g.ejected()).put("cooling_down", g.coolingDown()).build());
         }
         var byReason = JsonObject.builder();
-        new TreeMap<>(decisions).forEach((key, n) -> byReason.put(key.replace('|', '/'), n.sum()));
+        new TreeMap<>(decisions).forEach((policy, reasons) ->
+                new TreeMap<>(reasons).forEach((reason, n) -> byReason.put(policy + "/" + reason, n.sum())));
         var refusals = JsonObject.builder();
         new TreeMap<>(queueRefusals).forEach((reason, n) -> refusals.put(reason, n.sum()));
         metrics.put("backends", perBackend.build())
@@ -124,9 +126,9 @@ public final class RoutingMetrics {
                 of(g.backend()).cachedTokens.sum()));
         p.family("gateway_route_decisions_total", "counter", "Backends chosen, by policy and reason "
                 + "(least_loaded, round_robin, affinity, spill, miss, session, failover, fallback, fail_open).");
-        new TreeMap<>(decisions).forEach((key, n) -> p.sample("gateway_route_decisions_total",
-                Prometheus.label("policy", key.substring(0, key.indexOf('|'))) + ","
-                        + Prometheus.label("reason", key.substring(key.indexOf('|') + 1)), n.sum()));
+        new TreeMap<>(decisions).forEach((policy, reasons) -> new TreeMap<>(reasons).forEach((reason, n) ->
+                p.sample("gateway_route_decisions_total",
+                        Prometheus.label("policy", policy) + "," + Prometheus.label("reason", reason), n.sum())));
         p.family("gateway_queue_depth", "gauge", "Requests waiting for a backend's free slot.")
                 .sample("gateway_queue_depth", "", queueDepth.getAsInt());
         p.family("gateway_queue_wait_seconds", "histogram", "Time requests waited for a backend's free slot.");

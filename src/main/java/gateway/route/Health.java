@@ -125,8 +125,9 @@ final class Health {
         return new State(probe, probeReason, ejected, ejectedUntil, ejectReason, cooling, coolingUntil, coolReason, coolStatus);
     }
 
-    /** Shorthand for {@code state().available()}. */
-    boolean available() {
-        return state().available();
+    /** The same as {@code state().available()}, without making a state: it is asked for every request. */
+    synchronized boolean available() {
+        long now = clock.getAsLong();
+        return probe != Probe.UNHEALTHY && now - ejectedUntil >= 0 && now - coolingUntil >= 0;
     }
 }
