@@ -59,8 +59,13 @@ public final class Json {
     /** The string as a JSON string literal, quotes included. */
     public static String quote(String s) {
         var out = new StringBuilder(s.length() + 2);
-        new JsonWriter(out).writeString(s);
+        quoteInto(out, s);
         return out.toString();
+    }
+
+    /** Appends {@code s} as a JSON string literal, as {@link #quote} returns it, without making a string of it first. */
+    public static void quoteInto(StringBuilder out, String s) {
+        new JsonWriter(out).writeString(s);
     }
 
     private static String decodeUtf8(byte[] bytes) {

@@ -39,6 +39,9 @@ public record JsonNumber(String text) implements JsonValue {
      * are refused before any arithmetic, and {@code 1e-999999999} never reaches a division.
      */
     public boolean isLong() {
+        if (plainDigits()) {
+            return true;
+        }
         if (text.length() > 40) {
             return false;
         }
@@ -56,6 +59,24 @@ public record JsonNumber(String text) implements JsonValue {
 
     /** The value as a {@code long}; call {@link #isLong()} first. */
     public long longValue() {
-        return decimalValue().longValueExact();
+        return plainDigits() ? Long.parseLong(text) : decimalValue().longValueExact();
+    }
+
+    /**
+     * True for the common case, an optional minus and at most 18 digits: a long for sure,
+     * read without a BigDecimal (token counts are read so for every request).
+     */
+    private boolean plainDigits() {
+        int start = text.startsWith("-") ? 1 : 0;
+        if (text.length() == start || text.length() - start > 18) {
+            return false;
+        }
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

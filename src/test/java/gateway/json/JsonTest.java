@@ -117,6 +117,10 @@ class JsonTest {
         assertEquals(false, new JsonNumber("1" + "0".repeat(100_000)).isLong());
         assertEquals(true, new JsonNumber("-9223372036854775808").isLong());
         assertEquals(false, new JsonNumber("9223372036854775808").isLong());
+        assertEquals(-42, new JsonNumber("-42").longValue(), "plain digits, read without a BigDecimal");
+        assertEquals(999_999_999_999_999_999L, new JsonNumber("999999999999999999").longValue(), "18 digits");
+        assertEquals(9_223_372_036_854_775_807L, new JsonNumber("9223372036854775807").longValue(), "19: the long way");
+        assertEquals(false, new JsonNumber("-").isLong());
         assertEquals("2", JsonNumber.of(2.0).text());
         assertEquals("0.5", JsonNumber.of(0.5).text());
     }

@@ -32,4 +32,25 @@ class LogTest {
         assertEquals("true", parsed.get("flag").toJson());
         assertEquals("null", parsed.get("missing").toJson());
     }
+
+    @Test
+    void durationsAreMillisecondsToTheMicrosecond() {
+        List<String> lines = new ArrayList<>();
+        var log = new Log(lines::add);
+        long[][] cases = {{1_234_000, 1_200_000, 0}, {12_000_000, 1_234_567, 999}};
+        for (long[] c : cases) {
+            log.request(new RequestSummary(java.time.Instant.now(), "id", "POST", "/v1/chat/completions", "r", 200,
+                    c[0], c[1], 0, "m", false, "b", 1, c[2], 1, 2, -1, false, null, "127.0.0.1", "ok", null));
+        }
+        JsonObject first = (JsonObject) Json.parse(lines.get(0));
+        assertEquals("1.234", first.get("latency_ms").toJson());
+        assertEquals("1.2", first.get("first_frame_ms").toJson());
+        assertEquals("0", first.get("queue_ms").toJson());
+        assertEquals("null", first.get("cached_tokens").toJson());
+        assertEquals("3", first.get("total_tokens").toJson());
+        JsonObject second = (JsonObject) Json.parse(lines.get(1));
+        assertEquals("12", second.get("latency_ms").toJson());
+        assertEquals("1.235", second.get("first_frame_ms").toJson(), "rounded to the microsecond");
+        assertEquals("0.001", second.get("queue_ms").toJson());
+    }
 }
