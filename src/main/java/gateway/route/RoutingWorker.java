@@ -97,32 +97,42 @@ public final class RoutingWorker implements Worker, AutoCloseable {
         T on(Backend backend, ChatRequest request, Call call) throws IOException;
     }
 
-    private <T> T withFailover(ChatRequest request, Call call, BooleanSupplier started, Attempt<T> attempt)
-            throws IOException {
+    /** A request with its model's own name, the backends that serve it, and what the balancer may know of it. */
+    private record Target(ChatRequest request, List<Backend> pool, Balancer.Ask ask) {
+    }
+
+    private Target target(ChatRequest request, Call call) {
         if (prober != null) {
             prober.awaitFirstRound(FIRST_ROUND_WAIT); // the models each backend serves are known from it
         }
         String model = catalog.resolve(request.model());
         ChatRequest routed = model == null || model.equals(request.model()) ? request : request.withModel(model);
-        List<Backend> pool = catalog.pool(model);
-        var ask = new Balancer.Ask(call.session(), routing.policy() == RoutingSettings.Policy.PREFIX ? PrefixIndex.hashes(routed) : null);
+        long[] blocks = routing.policy() == RoutingSettings.Policy.PREFIX ? PrefixIndex.hashes(routed) : null;
+        return new Target(routed, catalog.pool(model), new Balancer.Ask(call.session(), blocks));
+    }
+
+    private <T> T withFailover(ChatRequest request, Call call, BooleanSupplier started, Attempt<T> attempt)
+            throws IOException {
+        Target target = target(request, call);
         Set<Backend> tried = new HashSet<>();
         long deadline = 0;
         ApiError last = null;
         for (int n = 1; ; n++) {
             Scheduler.Lease lease;
             try {
-                lease = scheduler.acquire(new Scheduler.Need(pool, ask, Set.copyOf(tried), n > 1), call);
+                lease = scheduler.acquire(new Scheduler.Need(target.pool(), target.ask(), Set.copyOf(tried), n > 1), call);
             } catch (ApiError nowhere) {
                 throw last != null ? finalError(last, n - 1) : nowhere; // a retry that found no other backend: the real failure
             }
             Backend backend = lease.backend();
             tried.add(backend);
-            deadline = n == 1 ? System.nanoTime() + timeout.toNanos() : deadline;
+            if (n == 1) {
+                deadline = System.nanoTime() + timeout.toNanos(); // from the first attempt: queueing does not count
+            }
             call.answeredBy(backend.name(), n);
             long start = System.nanoTime();
             try {
-                T result = attempt.on(backend, routed, new AttemptCall(call, deadline));
+                T result = attempt.on(backend, target.request(), new AttemptCall(call, deadline));
                 outcomes.succeeded(backend, System.nanoTime() - start);
                 return result;
             } catch (ApiError error) {
@@ -130,7 +140,7 @@ public final class RoutingWorker implements Worker, AutoCloseable {
                 boolean again = n < routing.attempts() && !started.getAsBoolean() && Outcomes.retryable(error)
                         && deadline - System.nanoTime() > 0;
                 if (!again) {
-                    throw n > 1 ? finalError(error, n) : error;
+                    throw finalError(error, n);
                 }
                 last = error;
             } catch (IOException clientGone) {
