@@ -22,7 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * (healthy, not ejected, not cooling down, weight above 0); when none does, or the queue is
  * full, or the wait ran out, a fallback backend with room; when no backend takes requests at
  * all, one that is unhealthy or ejected but not resting (fail open: a probe may be wrong,
- * and a real attempt gives an honest error); else 503 {@code no_backend_available}.
+ * and a real attempt gives an honest error); else, all resting after a 429 or 503 with
+ * {@code Retry-After}, that status with the time left (or 503 {@code no_backend_available}).
  *
  * <p>One lock guards every count and the queue: a decision takes microseconds, and a slot
  * freed is handed to the next waiter before anyone else can take it.
