@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# CPU per proxied request of two gateway jars, in alternating rounds against one mock, so that
+# the machine's drift over a run falls on both alike (scripts/bench.sh measures each target
+# once, one after the other). Prints each round and the medians.
+#   scripts/bench/ab.sh OLD.jar NEW.jar [ROUNDS] [SECONDS] [echo]
+# ROUNDS (default 8) of SECONDS (default 8) of wrk at 64 connections on each jar in turn,
+# after three warm-up rounds each; "echo" measures echo mode instead (no backend).
+# Needs wrk (apt-get install wrk). Both gateways get the settings bench.sh gives its own.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/java.sh
+[ $# -ge 2 ] || { echo "usage: scripts/bench/ab.sh OLD.jar NEW.jar [ROUNDS] [SECONDS] [echo]" >&2; exit 2; }
+old=$1 new=$2 rounds=${3:-8} seconds=${4:-8} mode=${5:-proxy}
+command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 1; }
+work=$(mktemp -d)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+
+# started LOG EVENT: the port the process's start line names (it listens on a free one).
+started() {
+  for _ in $(seq 1 100); do
+    port=$(sed -n "s/.*\"event\":\"$2\",\"url\":\"http:\/\/[^:]*:\([0-9]*\)\".*/\1/p" "$1" | head -n 1)
+    [ -n "$port" ] && { echo "$port"; return 0; }
+    sleep 0.1
+  done
+  echo "did not start: $1" >&2; cat "$1" >&2; return 1
+}
+
+PORT=0 "$JAVA" -Dsun.net.httpserver.maxIdleConnections=20000 -jar "$new" mock --reply "$(seq -s ' ' 0 19)" \
+  >"$work/mock.log" 2>&1 &
+pids+=($!)
+backend="http://127.0.0.1:$(started "$work/mock.log" mock_backend_started)"
+[ "$mode" = echo ] && backend=""
+
+start_gateway() { # NAME JAR: starts it with bench.sh's settings, its log in NAME.log
+  PORT=0 BACKEND_URL=$backend ECHO_TOKEN_DELAY_MS=0 API_KEYS=bench:bench-key RATE_LIMIT_RPM=1000000 \
+    LOG_FILE="$work/$1.log" LOG_MAX_BYTES=52428800 LOG_MAX_FILES=1 \
+    "$JAVA" -Xmx256m -jar "$2" --env-file /dev/null >"$work/$1.out" 2>&1 &
+  pids+=($!)
+}
+start_gateway old "$old"; pid_a=${pids[-1]}
+start_gateway new "$new"; pid_b=${pids[-1]}
+port_a=$(started "$work/old.log" gateway_started)
+port_b=$(started "$work/new.log" gateway_started)
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+requests() { # PORT: wrk's request count over one round
+  BENCH_API_KEY=bench-key wrk -t2 -c64 -d"${seconds}s" --timeout 10s -s scripts/bench/chat.lua \
+    "http://127.0.0.1:$1/v1/chat/completions" | sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p'
+}
+hz=$(getconf CLK_TCK)
+echo "warming up: 3 rounds each"
+for _ in 1 2 3; do requests "$port_a" >/dev/null; requests "$port_b" >/dev/null; done
+for round in $(seq 1 "$rounds"); do
+  for side in old new; do
+    if [ $side = old ]; then port=$port_a pid=$pid_a; else port=$port_b pid=$pid_b; fi
+    before=$(cpu_ticks "$pid"); n=$(requests "$port"); after=$(cpu_ticks "$pid")
+    echo "round $round $side requests=$n cpu_us_per_request=$(( (after - before) * 1000000 / hz / n ))"
+  done
+done | tee "$work/rounds.txt"
+median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+for side in old new; do
+  cpu=$(grep " $side " "$work/rounds.txt" | sed 's/.*cpu_us_per_request=//' | median)
+  rate=$(grep " $side " "$work/rounds.txt" | sed 's/.*requests=\([0-9]*\).*/\1/' | median)
+  echo "$side: CPU per request $cpu µs (median of $rounds rounds), $(( ${rate%.*} / seconds )) req/s"
+done
