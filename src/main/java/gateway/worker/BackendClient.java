@@ -9,6 +9,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -79,6 +80,22 @@ public final class BackendClient implements AutoCloseable {
             throw ApiError.backendUnavailable("The call to the backend was interrupted (the gateway is stopping).");
         } finally {
             meter.waited(System.nanoTime() - start);
+        }
+    }
+
+    /**
+     * Asks a server's {@code /health} with a short timeout: empty when it is up, else why not.
+     * Any answer but a 5xx means up (a server without the endpoint answers 404); llama.cpp
+     * answers 503 while it is still loading its model.
+     */
+    Optional<String> healthProblem(URI server, String apiKey, BackendErrors errors) {
+        var check = request(URI.create(server + "/health"), "gateway-health", BackendModels.PROBE_TIMEOUT, apiKey).GET().build();
+        try {
+            Reply reply = fetch(check, errors, Worker.WaitMeter.NONE);
+            return reply.status() < 500 ? Optional.empty()
+                    : Optional.of(errors.who() + " answers " + reply.status() + " at /health: " + BackendErrors.messageOf(reply.body()));
+        } catch (ApiError unreachable) {
+            return Optional.of(unreachable.getMessage());
         }
     }
 

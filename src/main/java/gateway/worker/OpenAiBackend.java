@@ -4,7 +4,6 @@ import gateway.chat.ChatRequest;
 import gateway.chat.Completions;
 import gateway.chat.Usage;
 import gateway.config.BackendSettings;
-import gateway.http.ApiError;
 import gateway.json.Json;
 import gateway.json.JsonArray;
 import gateway.json.JsonBoolean;
@@ -30,7 +29,7 @@ public final class OpenAiBackend implements Worker {
     private final String name;
     private final BackendClient client;
     private final URI chatUri;
-    private final URI healthUri;
+    private final URI baseUrl;
     private final String apiKey;
     private final Duration timeout;
     private final BackendErrors errors;
@@ -45,7 +44,7 @@ public final class OpenAiBackend implements Worker {
         this.name = backend.name();
         this.client = client;
         this.chatUri = URI.create(backend.url() + "/v1/chat/completions");
-        this.healthUri = URI.create(backend.url() + "/health");
+        this.baseUrl = backend.url();
         this.apiKey = backend.apiKey();
         this.timeout = timeout;
         this.errors = new BackendErrors(backend, timeout);
@@ -95,22 +94,9 @@ public final class OpenAiBackend implements Worker {
         return models.list();
     }
 
-    /**
-     * Asks the server's {@code /health} with a short timeout. Any answer but a 5xx means it
-     * is up (a server without the endpoint answers 404); llama.cpp answers 503 while it is
-     * still loading its model.
-     */
     @Override
     public Optional<String> notReadyReason() {
-        try {
-            var reply = client.fetch(request(healthUri, "gateway-health", BackendModels.PROBE_TIMEOUT).GET().build(),
-                    errors, WaitMeter.NONE);
-            return reply.status() >= 500
-                    ? Optional.of(errors.who() + " answers " + reply.status() + " at /health: " + BackendErrors.messageOf(reply.body()))
-                    : Optional.empty();
-        } catch (ApiError e) {
-            return Optional.of(e.getMessage());
-        }
+        return client.healthProblem(baseUrl, apiKey, errors);
     }
 
     @Override
@@ -130,10 +116,7 @@ public final class OpenAiBackend implements Worker {
 
     /** The answer must start by the call's deadline (a failover's second attempt has what is left of the first's). */
     private HttpRequest post(ChatRequest chat, Call call) {
-        long left = call.deadline() - System.nanoTime();
-        Duration headers = call.deadline() == Long.MAX_VALUE ? timeout
-                : Duration.ofNanos(Math.max(1_000_000, Math.min(timeout.toNanos(), left)));
-        return request(chatUri, chat.id(), headers)
+        return request(chatUri, chat.id(), call.waitAtMost(timeout))
                 .header("Content-Type", "application/json")
                 .header("Accept", chat.stream() ? "text/event-stream" : "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(forwardedBody(chat)))

@@ -4,7 +4,6 @@ import gateway.chat.ChatRequest;
 import gateway.chat.Completions;
 import gateway.chat.Usage;
 import gateway.config.BackendSettings;
-import gateway.http.ApiError;
 import gateway.json.JsonArray;
 import gateway.json.JsonObject;
 import gateway.json.JsonValue;
@@ -41,7 +40,7 @@ public final class PromptBackend implements Worker {
     private final String name;
     private final BackendClient client;
     private final URI uri;
-    private final URI healthUri;
+    private final URI baseUrl;
     private final String apiKey;
     private final Duration timeout;
     private final String defaultModel;
@@ -52,7 +51,7 @@ public final class PromptBackend implements Worker {
         this.name = backend.name();
         this.client = client;
         this.uri = URI.create(backend.url() + backend.path());
-        this.healthUri = URI.create(backend.url() + "/health");
+        this.baseUrl = backend.url();
         this.apiKey = backend.apiKey();
         this.timeout = timeout;
         this.defaultModel = defaultModel;
@@ -93,16 +92,10 @@ public final class PromptBackend implements Worker {
         return JsonObject.builder().put("object", "list").put("data", new JsonArray(data)).build();
     }
 
-    /** Any answer at {@code /health} but a 5xx means the server is up: few such servers have the endpoint. */
+    /** The same check as for an OpenAI server: few prompt APIs have {@code /health}, and a 404 is an answer. */
     @Override
     public Optional<String> notReadyReason() {
-        try {
-            var reply = client.fetch(BackendClient.request(healthUri, "gateway-health", BackendModels.PROBE_TIMEOUT, apiKey)
-                    .GET().build(), errors, WaitMeter.NONE);
-            return reply.status() >= 500 ? Optional.of(errors.who() + " answers " + reply.status() + " at /health") : Optional.empty();
-        } catch (ApiError e) {
-            return Optional.of(e.getMessage());
-        }
+        return client.healthProblem(baseUrl, apiKey, errors);
     }
 
     @Override
@@ -138,10 +131,7 @@ public final class PromptBackend implements Worker {
                 body.put(field, chat.get(field));
             }
         }
-        long left = call.deadline() - System.nanoTime();
-        Duration headers = call.deadline() == Long.MAX_VALUE ? timeout
-                : Duration.ofNanos(Math.max(1_000_000, Math.min(timeout.toNanos(), left)));
-        return BackendClient.request(uri, request.id(), headers, apiKey)
+        return BackendClient.request(uri, request.id(), call.waitAtMost(timeout), apiKey)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.build().toJson()))

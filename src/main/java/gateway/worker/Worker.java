@@ -4,6 +4,7 @@ import gateway.chat.ChatRequest;
 import gateway.http.ApiError;
 import gateway.json.JsonObject;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -56,6 +57,13 @@ public interface Worker {
         /** The time by which a backend's answer must have started ({@link System#nanoTime()}), or {@link Long#MAX_VALUE}. */
         default long deadline() {
             return Long.MAX_VALUE;
+        }
+
+        /** How long to wait for a backend's answer to start: {@code timeout}, or less when the deadline comes first. */
+        default Duration waitAtMost(Duration timeout) {
+            long left = deadline() - System.nanoTime();
+            // HttpClient wants a positive timeout; a deadline already passed is the router's to refuse.
+            return deadline() == Long.MAX_VALUE ? timeout : Duration.ofNanos(Math.max(1_000_000, Math.min(timeout.toNanos(), left)));
         }
 
         /** Time spent waiting in the queue for a backend's free slot. */
