@@ -40,8 +40,11 @@ final class ChatEndpoint {
         } else {
             JsonObject completion = worker.complete(request, call);
             completion.string("model").ifPresent(exchange.facts()::model); // the model that answered
-            completion.object("usage").flatMap(Usage::from)
-                    .ifPresent(usage -> exchange.facts().usage(usage.promptTokens(), usage.completionTokens(), false));
+            JsonObject usage = completion.object("usage").orElse(null);
+            if (usage != null) {
+                Usage.from(usage).ifPresent(counts -> exchange.facts().usage(counts.promptTokens(), counts.completionTokens(), false));
+            }
+            exchange.facts().cachedTokens(Usage.cachedTokens(completion.object("timings").orElse(null), usage));
             exchange.respond(200, completion);
         }
     }
@@ -78,11 +81,6 @@ final class ChatEndpoint {
         @Override
         public void answeredBy(String backend, int attempts) {
             exchange.backend(backend, attempts);
-        }
-
-        @Override
-        public void cachedTokens(long tokens) {
-            exchange.facts().cachedTokens(tokens);
         }
 
         @Override

@@ -30,6 +30,9 @@ final class StreamRelay implements Worker.ChunkSink {
     private volatile EventStream events;
     private JsonObject lastChunk;
     private Usage usage;
+    /** The backend's own usage and timings objects as last sent: they tell its cached tokens. */
+    private JsonObject usageReported;
+    private JsonObject timings;
     private long contentChunks;
 
     StreamRelay(Exchange exchange, ChatRequest request) {
@@ -43,7 +46,11 @@ final class StreamRelay implements Worker.ChunkSink {
         Optional<Usage> reported = chunk.object("usage").flatMap(Usage::from);
         if (reported.isPresent()) {
             usage = reported.get();
+            usageReported = chunk.object("usage").orElseThrow();
             chunk = chunk.toBuilder().remove("usage").build();
+        }
+        if (chunk.has("timings")) {
+            timings = chunk.object("timings").orElse(null); // llama.cpp: in the last chunk
         }
         if (!(chunk.get("choices") instanceof JsonArray choices) || choices.size() == 0) {
             return; // a usage-only chunk: its usage is sent at the end, if asked for
@@ -74,6 +81,7 @@ final class StreamRelay implements Worker.ChunkSink {
         }
         Usage counted = counted();
         exchange.facts().usage(counted.promptTokens(), counted.completionTokens(), counted.estimated());
+        exchange.facts().cachedTokens(Usage.cachedTokens(timings, usageReported));
     }
 
     /** Ends a complete stream: the usage chunk if asked for, then {@code [DONE]}. */

@@ -158,6 +158,29 @@ class BackendGatewayTest {
     }
 
     @Test
+    void cachedPromptTokensAreLoggedForStreamsAndWholeReplies() {
+        var logLines = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        String prompt = "A long system prompt that the backend keeps in its cache. ".repeat(8);
+        String whole = "{\"messages\":[{\"role\":\"system\",\"content\":\"" + prompt + "\"},{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String streamed = "{\"stream\":true," + whole.substring(1);
+        try (var mock = MockBackend.start("127.0.0.1", 0, MockOptions.builder().cacheTokens(10_000).build());
+             var gateway = Gateway.start(Settings.from(Map.of("PORT", "0", "BACKEND_URL", mock.uri().toString())),
+                     new Log(logLines::add))) {
+            TestHttp.post(chat(gateway), whole, "X-Request-ID", "cold");
+            TestHttp.post(chat(gateway), streamed, "X-Request-ID", "warm-stream");
+            TestHttp.post(chat(gateway), whole, "X-Request-ID", "warm-whole");
+            for (String id : List.of("warm-stream", "warm-whole")) {
+                JsonObject line = logLines.stream().map(TestHttp::json)
+                        .filter(l -> l.string("request_id").orElse("").equals(id)).findFirst().orElseThrow();
+                assertTrue(line.longValue("cached_tokens").orElse(0L) >= 64, id + ": " + line.toJson());
+            }
+            JsonObject cold = logLines.stream().map(TestHttp::json)
+                    .filter(l -> l.string("request_id").orElse("").equals("cold")).findFirst().orElseThrow();
+            assertEquals(0, cold.longValue("cached_tokens").orElseThrow());
+        }
+    }
+
+    @Test
     void aStreamWithoutUsageIsCountedApproximately() throws Exception {
         var logLines = new java.util.concurrent.CopyOnWriteArrayList<String>();
         String content = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t\"}}]}\n\n";

@@ -90,6 +90,9 @@ public final class Metrics {
         if (s.cachedTokens() >= 0) {
             cachedTokens.record(s.cachedTokens());
         }
+        if (s.promptTokens() >= 0 && !s.tokensEstimated()) {
+            routing.promptTokens(s.backend(), s.promptTokens(), s.cachedTokens());
+        }
     }
 
     private String modelLabel(String model) {

@@ -48,11 +48,16 @@ public final class RoutingMetrics {
         b.duration.record(nanos / 1e9);
     }
 
-    /** Prompt tokens a backend was sent, and how many of them it found in its cache. */
-    public void promptTokens(String backend, long prompt, long cached) {
-        PerBackend b = of(backend);
-        b.promptTokens.add(Math.max(0, prompt));
-        b.cachedTokens.add(Math.max(0, cached));
+    /**
+     * Prompt tokens a backend reported for a request that ended, and how many of them it found
+     * in its cache. Only a backend the router tried has an entry: echo's replies are not counted.
+     */
+    void promptTokens(String backend, long prompt, long cached) {
+        PerBackend b = backend == null ? null : backends.get(backend);
+        if (b != null) {
+            b.promptTokens.add(prompt);
+            b.cachedTokens.add(Math.max(0, cached));
+        }
     }
 
     public void decision(String policy, String reason) {

@@ -1,11 +1,8 @@
 package gateway.route;
 
-import gateway.chat.Usage;
 import gateway.http.ApiError;
-import gateway.json.JsonObject;
 import gateway.observe.Log;
 import gateway.observe.RoutingMetrics;
-import gateway.worker.Worker;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -64,18 +61,6 @@ final class Outcomes {
                 long seconds = Duration.ofNanos(backend.health().state().ejectedUntil() - System.nanoTime()).toSeconds();
                 log.warn("backend_ejected", "backend", backend.name(), "seconds", seconds, "reason", error.getMessage());
             }
-        }
-    }
-
-    /** Prompt tokens sent and found cached, from a reply's (or a stream's last) timings and usage. */
-    void tokens(Backend backend, JsonObject timings, JsonObject usage, Worker.Call call) {
-        long cached = Usage.cachedTokens(timings, usage);
-        long prompt = usage == null ? -1 : Usage.from(usage).map(Usage::promptTokens).orElse(-1L);
-        if (cached >= 0) {
-            call.cachedTokens(cached);
-        }
-        if (prompt >= 0) {
-            metrics.promptTokens(backend.name(), prompt, Math.max(0, cached));
         }
     }
 

@@ -1,7 +1,6 @@
 package gateway.route;
 
 import gateway.chat.ChatRequest;
-import gateway.chat.Usage;
 import gateway.config.BackendSettings;
 import gateway.config.RoutingSettings;
 import gateway.config.UpstreamSettings;
@@ -74,19 +73,14 @@ public final class RoutingWorker implements Worker, AutoCloseable {
 
     @Override
     public JsonObject complete(ChatRequest request, Call call) throws IOException {
-        return withFailover(request, call, () -> false, (backend, routed, attemptCall) -> {
-            JsonObject reply = backend.worker().complete(routed, attemptCall);
-            outcomes.tokens(backend, reply.object("timings").orElse(null), reply.object("usage").orElse(null), call);
-            return reply;
-        });
+        return withFailover(request, call, () -> false, (backend, routed, attemptCall) -> backend.worker().complete(routed, attemptCall));
     }
 
     @Override
     public void stream(ChatRequest request, ChunkSink sink, Call call) throws IOException {
-        var relay = new StreamWatch(sink);
-        withFailover(request, call, relay::started, (backend, routed, attemptCall) -> {
-            backend.worker().stream(routed, relay, attemptCall);
-            outcomes.tokens(backend, relay.timings(), relay.usage(), call);
+        var watched = new StreamWatch(sink);
+        withFailover(request, call, watched::started, (backend, routed, attemptCall) -> {
+            backend.worker().stream(routed, watched, attemptCall);
             return null;
         });
     }
@@ -224,11 +218,6 @@ public final class RoutingWorker implements Worker, AutoCloseable {
         @Override
         public void waited(long nanos) {
             call.waited(nanos);
-        }
-
-        @Override
-        public void cachedTokens(long tokens) {
-            call.cachedTokens(tokens);
         }
 
         @Override

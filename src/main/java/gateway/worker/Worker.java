@@ -74,10 +74,6 @@ public interface Worker {
         default void answeredBy(String backend, int attempts) {
         }
 
-        /** Prompt tokens the backend did not compute again, found in its cache. */
-        default void cachedTokens(long tokens) {
-        }
-
         /**
          * Runs {@code onDeparture} (once, from another thread) if the client is seen to leave
          * while nothing has been sent to it yet. Close the result to stop watching.
