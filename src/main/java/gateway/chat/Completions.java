@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The OpenAI response shapes: a whole {@code chat.completion}, and the
- * {@code chat.completion.chunk} frames of a stream (see the OpenAI API reference,
+ * The OpenAI response shapes: a whole {@code chat.completion}, the
+ * {@code chat.completion.chunk} frames of a stream, and the model list (see the OpenAI API reference,
  * "The chat completion object" and "The chat completion chunk object").
  */
 public final class Completions {
@@ -76,6 +76,21 @@ public final class Completions {
                 .put("object", "chat.completion.chunk")
                 .put("choices", new JsonArray(choices))
                 .build();
+    }
+
+    /** One model of {@code GET /v1/models}. */
+    public static JsonObject model(String id, String ownedBy) {
+        return JsonObject.builder().put("id", id).put("object", "model").put("created", 0).put("owned_by", ownedBy).build();
+    }
+
+    /** The answer of {@code GET /v1/models}: these models, the ids given by {@code owner}. */
+    public static JsonObject modelList(List<String> ids, String owner) {
+        return modelList(ids.stream().<JsonValue>map(id -> model(id, owner)).toList());
+    }
+
+    /** The answer of {@code GET /v1/models}, from model entries. */
+    public static JsonObject modelList(List<JsonValue> models) {
+        return JsonObject.builder().put("object", "list").put("data", new JsonArray(models)).build();
     }
 
     private static JsonObject.Builder chunkWith(String id, long created, String model, JsonArray choices) {

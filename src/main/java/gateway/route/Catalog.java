@@ -1,5 +1,6 @@
 package gateway.route;
 
+import gateway.chat.Completions;
 import gateway.http.ApiError;
 import gateway.json.JsonArray;
 import gateway.json.JsonObject;
@@ -83,7 +84,7 @@ final class Catalog {
         ApiError failure = null;
         for (Backend backend : backends) {
             if (!backend.settings().models().isEmpty()) {
-                backend.settings().models().forEach(id -> models.putIfAbsent(id, entry(id, "gateway")));
+                backend.settings().models().forEach(id -> models.putIfAbsent(id, Completions.model(id, "gateway")));
                 continue;
             }
             try {
@@ -100,10 +101,10 @@ final class Catalog {
         boolean anyName = backends.stream().anyMatch(b -> b.settings().anyModel());
         new TreeMap<>(aliases).forEach((alias, model) -> {
             if (anyName || models.containsKey(model)) {
-                models.putIfAbsent(alias, entry(alias, "gateway").toBuilder().put("alias_of", model).build());
+                models.putIfAbsent(alias, Completions.model(alias, "gateway").toBuilder().put("alias_of", model).build());
             }
         });
-        return JsonObject.builder().put("object", "list").put("data", new JsonArray(List.copyOf(models.values()))).build();
+        return Completions.modelList(List.copyOf(models.values()));
     }
 
     private static void refreshQuietly(Backend backend) {
@@ -126,7 +127,4 @@ final class Catalog {
         return List.copyOf(ids);
     }
 
-    private static JsonObject entry(String id, String owner) {
-        return JsonObject.builder().put("id", id).put("object", "model").put("created", 0).put("owned_by", owner).build();
-    }
 }

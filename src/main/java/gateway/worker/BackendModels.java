@@ -1,5 +1,6 @@
 package gateway.worker;
 
+import gateway.chat.Completions;
 import gateway.json.Json;
 import gateway.json.JsonArray;
 import gateway.json.JsonException;
@@ -7,6 +8,7 @@ import gateway.json.JsonObject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /** An OpenAI-compatible backend's {@code GET /v1/models}: its model list, reused for a while. */
 final class BackendModels {
@@ -66,8 +68,6 @@ final class BackendModels {
     }
 
     private JsonObject fallbackList() {
-        var data = defaultModel.isEmpty() ? JsonArray.of() : JsonArray.of(JsonObject.builder()
-                .put("id", defaultModel).put("object", "model").put("created", 0).put("owned_by", "backend").build());
-        return JsonObject.builder().put("object", "list").put("data", data).build();
+        return Completions.modelList(defaultModel.isEmpty() ? List.of() : List.of(defaultModel), "backend");
     }
 }

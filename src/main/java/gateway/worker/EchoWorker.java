@@ -3,13 +3,13 @@ package gateway.worker;
 import gateway.chat.ChatRequest;
 import gateway.chat.Completions;
 import gateway.chat.Usage;
-import gateway.json.JsonArray;
 import gateway.json.JsonObject;
 import gateway.json.JsonValue;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -64,13 +64,7 @@ public final class EchoWorker implements Worker {
 
     @Override
     public JsonObject models() {
-        JsonObject model = JsonObject.builder()
-                .put("id", defaultModel)
-                .put("object", "model")
-                .put("created", 0)
-                .put("owned_by", "gateway")
-                .build();
-        return JsonObject.builder().put("object", "list").put("data", JsonArray.of(model)).build();
+        return Completions.modelList(List.of(defaultModel), "gateway");
     }
 
     @Override

@@ -4,7 +4,6 @@ import gateway.chat.ChatRequest;
 import gateway.chat.Completions;
 import gateway.chat.Usage;
 import gateway.config.BackendSettings;
-import gateway.json.JsonArray;
 import gateway.json.JsonObject;
 import gateway.json.JsonValue;
 import java.io.IOException;
@@ -86,10 +85,7 @@ public final class PromptBackend implements Worker {
 
     @Override
     public JsonObject models() {
-        List<String> ids = !models.isEmpty() ? models : defaultModel.isEmpty() ? List.of() : List.of(defaultModel);
-        var data = ids.stream().<JsonValue>map(id -> JsonObject.builder().put("id", id).put("object", "model")
-                .put("created", 0).put("owned_by", name).build()).toList();
-        return JsonObject.builder().put("object", "list").put("data", new JsonArray(data)).build();
+        return Completions.modelList(!models.isEmpty() ? models : defaultModel.isEmpty() ? List.of() : List.of(defaultModel), name);
     }
 
     /** The same check as for an OpenAI server: few prompt APIs have {@code /health}, and a 404 is an answer. */
