@@ -81,7 +81,7 @@ final class Scheduler {
         lock.lock();
         try {
             List<Backend> primaries = takingRequests(need, true);
-            List<Backend> roomy = primaries.stream().filter(Backend::hasRoom).toList();
+            List<Backend> roomy = withRoom(primaries);
             if (!roomy.isEmpty()) {
                 return lease(need, roomy, primaries);
             } else if (primaries.isEmpty()) {
@@ -200,9 +200,9 @@ final class Scheduler {
             return FairQueue.Fit.NONE;
         }
         List<Backend> primaries = takingRequests(waiter.need, true);
-        List<Backend> roomy = primaries.stream().filter(Backend::hasRoom).toList();
+        List<Backend> roomy = withRoom(primaries);
         if (roomy.isEmpty()) {
-            boolean fallbackRoom = primaries.isEmpty() && takingRequests(waiter.need, false).stream().anyMatch(Backend::hasRoom);
+            boolean fallbackRoom = primaries.isEmpty() && !withRoom(takingRequests(waiter.need, false)).isEmpty();
             return fallbackRoom ? FairQueue.Fit.SOME : FairQueue.Fit.NONE;
         }
         return balancer.fitsBest(roomy, primaries, waiter.need.ask()) ? FairQueue.Fit.BEST : FairQueue.Fit.SOME;
@@ -211,7 +211,7 @@ final class Scheduler {
     /** The slot for a waiter that fits (its primaries', else a fallback's). Under the lock. */
     private Lease place(Waiter waiter) {
         List<Backend> primaries = takingRequests(waiter.need, true);
-        List<Backend> roomy = primaries.stream().filter(Backend::hasRoom).toList();
+        List<Backend> roomy = withRoom(primaries);
         return !roomy.isEmpty() ? lease(waiter.need, roomy, primaries) : fallback(waiter.need);
     }
 
@@ -221,10 +221,9 @@ final class Scheduler {
         if (fallback != null) {
             return fallback;
         }
-        List<Backend> resting = need.pool().stream()
+        List<Backend> resting = withRoom(need.pool().stream()
                 .filter(b -> !need.tried().contains(b) && b.weight() > 0 && !b.health().state().coolingDown())
-                .filter(Backend::hasRoom)
-                .toList();
+                .toList());
         if (!resting.isEmpty()) {
             return lightest(need, resting, "fail_open");
         }
@@ -251,7 +250,7 @@ final class Scheduler {
 
     /** A fallback backend with room, or null. Under the lock. */
     private Lease fallback(Need need) {
-        List<Backend> fallbacks = takingRequests(need, false).stream().filter(Backend::hasRoom).toList();
+        List<Backend> fallbacks = withRoom(takingRequests(need, false));
         return fallbacks.isEmpty() ? null : lightest(need, fallbacks, "fallback");
     }
 
@@ -259,6 +258,10 @@ final class Scheduler {
         return need.pool().stream()
                 .filter(b -> b.primary() == primary && b.weight() > 0 && !need.tried().contains(b) && b.health().available())
                 .toList();
+    }
+
+    private static List<Backend> withRoom(List<Backend> backends) {
+        return backends.stream().filter(Backend::hasRoom).toList();
     }
 
     private Lease lease(Need need, List<Backend> roomy, List<Backend> pool) {
