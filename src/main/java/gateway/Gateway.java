@@ -14,6 +14,7 @@ import gateway.json.JsonObject;
 import gateway.observe.Log;
 import gateway.observe.Metrics;
 import gateway.route.RoutingWorker;
+import gateway.web.WebPages;
 import gateway.worker.EchoWorker;
 import gateway.worker.Worker;
 import java.io.IOException;
@@ -122,6 +123,16 @@ public final class Gateway implements AutoCloseable {
                 .route("GET", "/readyz", this::ready)
                 .route("GET", "/metrics", this::metrics)
                 .route("GET", "/admin/backends", Access.adminOnly(settings.access().adminKey(), this::backends));
+        if (settings.server().uiEnabled()) {
+            var pages = WebPages.load();
+            router.route("GET", "/", pages.file("index.html"))
+                    .route("GET", "/docs", pages.file("docs.html"))
+                    .route("GET", "/openapi.json", pages.file("openapi.json"))
+                    .route("GET", "/ui/{file}", pages::asset);
+            if (!settings.access().adminKey().isEmpty()) {
+                router.route("GET", "/console", pages.file("console.html"));
+            }
+        }
 
         this.server = HttpServer.create(new InetSocketAddress(settings.server().host(), settings.server().port()), BACKLOG);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();

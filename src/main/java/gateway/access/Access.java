@@ -29,6 +29,8 @@ public final class Access {
             if (adminKey.isEmpty()) {
                 throw ApiError.notFound(exchange.method(), exchange.path());
             }
+            // Its answers may hold a key's secret: no cache may keep them.
+            exchange.responseHeader("Cache-Control", "no-store");
             exchange.facts().caller(adminKey.authenticate(exchange::header));
             next.handle(exchange);
         };

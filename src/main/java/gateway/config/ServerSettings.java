@@ -13,9 +13,10 @@ import java.util.SequencedMap;
  * @param idleTimeout        how long a keep-alive connection may wait for its next request
  * @param shutdownGrace      how long requests in flight may finish at shutdown
  * @param cors               the origins whose pages may call the gateway; off by default
+ * @param uiEnabled          whether the web pages (playground, console, docs) are served
  */
 public record ServerSettings(String host, int port, Duration requestReadTimeout, Duration idleTimeout,
-        Duration shutdownGrace, Cors cors) {
+        Duration shutdownGrace, Cors cors, boolean uiEnabled) {
 
     static void defaults(SequencedMap<String, String> defaults) {
         defaults.put("HOST", "127.0.0.1");
@@ -27,6 +28,7 @@ public record ServerSettings(String host, int port, Duration requestReadTimeout,
         defaults.put("IDLE_TIMEOUT_SECONDS", "30");
         defaults.put("SHUTDOWN_GRACE_SECONDS", "10");
         defaults.put("CORS_ALLOW_ORIGINS", "");
+        defaults.put("UI_ENABLED", "true");
     }
 
     static ServerSettings read(SettingValues v) {
@@ -36,7 +38,8 @@ public record ServerSettings(String host, int port, Duration requestReadTimeout,
                 v.seconds("REQUEST_READ_TIMEOUT_SECONDS", 1, 3_600),
                 v.seconds("IDLE_TIMEOUT_SECONDS", 1, 3_600),
                 v.seconds("SHUTDOWN_GRACE_SECONDS", 0, 3_600),
-                v.parsed("CORS_ALLOW_ORIGINS", Cors::parse));
+                v.parsed("CORS_ALLOW_ORIGINS", Cors::parse),
+                v.flag("UI_ENABLED"));
     }
 
     void effective(SequencedMap<String, String> values) {
@@ -46,9 +49,10 @@ public record ServerSettings(String host, int port, Duration requestReadTimeout,
         values.put("IDLE_TIMEOUT_SECONDS", Long.toString(idleTimeout.toSeconds()));
         values.put("SHUTDOWN_GRACE_SECONDS", Long.toString(shutdownGrace.toSeconds()));
         values.put("CORS_ALLOW_ORIGINS", cors.toString());
+        values.put("UI_ENABLED", Boolean.toString(uiEnabled));
     }
 
     ServerSettings withPort(int port) {
-        return new ServerSettings(host, port, requestReadTimeout, idleTimeout, shutdownGrace, cors);
+        return new ServerSettings(host, port, requestReadTimeout, idleTimeout, shutdownGrace, cors, uiEnabled);
     }
 }

@@ -42,6 +42,15 @@ record SettingValues(Map<String, String> raw) {
         throw invalid(key, "expected an integer " + min + ".." + max);
     }
 
+    /** {@code true}/{@code false}, also written {@code on}/{@code off}, {@code yes}/{@code no} or {@code 1}/{@code 0}. */
+    boolean flag(String key) {
+        return switch (raw(key).strip().toLowerCase(Locale.ROOT)) {
+            case "true", "on", "yes", "1" -> true;
+            case "false", "off", "no", "0" -> false;
+            default -> throw invalid(key, "expected true or false");
+        };
+    }
+
     Duration seconds(String key, int min, int max) {
         return Duration.ofSeconds(integer(key, min, max));
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * One request as the gateway sees it: the JDK's {@link HttpExchange} behind a small
@@ -32,6 +33,7 @@ public final class Exchange {
     private boolean clientCancelled;
     private boolean connectionFailed;
     private final Teardown teardown;
+    private Map<String, String> pathParameters = Map.of();
 
     Exchange(HttpExchange http, Metrics metrics, Departures departures) {
         this.http = http;
@@ -59,6 +61,15 @@ public final class Exchange {
     /** The raw query string, or {@code null}. */
     public String query() {
         return http.getRequestURI().getRawQuery();
+    }
+
+    /** A named segment of the route's path, such as {@code id} of {@code /admin/keys/{id}}; {@code null} when none. */
+    public String pathParameter(String name) {
+        return pathParameters.get(name);
+    }
+
+    void pathParameters(Map<String, String> parameters) {
+        this.pathParameters = parameters;
     }
 
     /** The client's IP address. */
@@ -107,10 +118,18 @@ public final class Exchange {
 
     /** Answers with a text body of the given type. */
     public void respond(int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        respond(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Answers with {@code body} as it is; {@code null} for none, as in a 304. */
+    public void respond(int status, String contentType, byte[] body) throws IOException {
+        if (body == null) {
+            respondEmpty(status);
+            return;
+        }
         http.getResponseHeaders().set("Content-Type", contentType);
-        sendHeaders(status, bytes.length);
-        http.getResponseBody().write(bytes);
+        sendHeaders(status, body.length);
+        http.getResponseBody().write(body);
     }
 
     /** Answers with headers only, such as 204 to a preflight. */

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends each request to the handler of its exact path and method, and guards the
+ * Sends each request to the handler of its path and method, and guards the
  * exchange: whatever happens, the client gets a proper answer (a JSON error in OpenAI's
  * shape at worst, never a reset connection), and the request is logged and measured
  * once its last byte is written.
@@ -29,7 +29,10 @@ public final class Router implements HttpHandler {
         void handle(Exchange exchange) throws IOException;
     }
 
+    /** By exact path, then method. */
     private final Map<String, Map<String, Handler>> routes = new LinkedHashMap<>();
+    /** Paths with {@code {name}} segments, such as {@code /admin/keys/{id}}, tried in turn after the exact ones. */
+    private final Map<PathTemplate, Map<String, Handler>> templates = new LinkedHashMap<>();
     /** The requests being served; also the monitor {@link #awaitIdle} waits on. */
     private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
     private final Metrics metrics;
@@ -44,8 +47,15 @@ public final class Router implements HttpHandler {
         this.departures = departures;
     }
 
+    /**
+     * Adds a route. A path segment written {@code {name}} matches any one segment, which
+     * the handler reads with {@link Exchange#pathParameter}.
+     */
     public Router route(String method, String path, Handler handler) {
-        routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, handler);
+        var byMethod = path.contains("{")
+                ? templates.computeIfAbsent(new PathTemplate(path), t -> new LinkedHashMap<>())
+                : routes.computeIfAbsent(path, p -> new LinkedHashMap<>());
+        byMethod.put(method, handler);
         return this;
     }
 
@@ -122,7 +132,9 @@ public final class Router implements HttpHandler {
     private void serve(Exchange exchange) {
         try {
             try {
-                cors.addHeaders(exchange);
+                if (!adminOnly(exchange.path())) {
+                    cors.addHeaders(exchange);
+                }
                 handlerFor(exchange).handle(exchange);
             } catch (ApiError error) {
                 exchange.fail(error);
@@ -138,13 +150,32 @@ public final class Router implements HttpHandler {
         }
     }
 
+    /**
+     * The admin API answers no browser but the gateway's own pages: no CORS headers, even
+     * for an allowed origin, so no other site's script can read or change it with a key
+     * it got hold of.
+     */
+    private static boolean adminOnly(String path) {
+        return path.startsWith("/admin/");
+    }
+
     private Handler handlerFor(Exchange exchange) {
-        Map<String, Handler> byMethod = routes.get(exchange.path());
+        String path = exchange.path();
+        Map<String, Handler> byMethod = routes.get(path);
+        for (var template = templates.entrySet().iterator(); byMethod == null && template.hasNext(); ) {
+            var candidate = template.next();
+            var parameters = candidate.getKey().match(path);
+            if (parameters != null) {
+                exchange.pathParameters(parameters);
+                path = candidate.getKey().template(); // the route's name in logs and metrics: bounded
+                byMethod = candidate.getValue();
+            }
+        }
         if (byMethod == null) {
             throw ApiError.notFound(exchange.method(), exchange.path());
         }
-        if (cors.isPreflight(exchange)) {
-            exchange.route("OPTIONS " + exchange.path());
+        if (cors.isPreflight(exchange) && !adminOnly(path)) {
+            exchange.route("OPTIONS " + path);
             String methods = String.join(", ", byMethod.keySet());
             return preflight -> cors.answerPreflight(preflight, methods);
         }
@@ -152,7 +183,7 @@ public final class Router implements HttpHandler {
         if (handler == null) {
             throw ApiError.methodNotAllowed(exchange.method(), exchange.path(), String.join(", ", byMethod.keySet()));
         }
-        exchange.route(exchange.method() + " " + exchange.path());
+        exchange.route(exchange.method() + " " + path);
         return handler;
     }
 }

@@ -1,0 +1,117 @@
+package gateway.web;
+
+import gateway.http.ApiError;
+import gateway.http.Exchange;
+import gateway.http.Router.Handler;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Serves the web pages from memory: gzipped when the browser accepts it (plain
+ * otherwise), revalidated with {@code ETag} and {@code 304 Not Modified}, and always with
+ * headers that let a page do nothing but what its own files say (see {@link #secure}).
+ */
+public final class WebPages {
+    /**
+     * Only the gateway's own files run or load, and only the gateway is called: no inline
+     * script or style, no {@code eval}, no other origin, no framing. Trusted Types make
+     * {@code innerHTML} and its kin throw, so model output cannot become markup even by
+     * mistake; with no policy allowed, no script can opt out.
+     */
+    static final String CONTENT_SECURITY_POLICY = String.join("; ",
+            "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+            "connect-src 'self'", "font-src 'self'", "manifest-src 'self'", "base-uri 'none'", "form-action 'self'",
+            "frame-ancestors 'none'", "require-trusted-types-for 'script'", "trusted-types 'none'");
+
+    private final Map<String, Asset> assets;
+
+    private WebPages(Map<String, Asset> assets) {
+        this.assets = assets;
+    }
+
+    /** Reads the pages from the class path. */
+    public static WebPages load() {
+        return new WebPages(WebAssets.load());
+    }
+
+    /** A route answering with one file, such as {@code index.html}; it must exist. */
+    public Handler file(String name) {
+        Asset asset = assets.get(name);
+        if (asset == null) {
+            throw new IllegalStateException("the web page " + name + " is missing from the jar");
+        }
+        return exchange -> serve(exchange, asset);
+    }
+
+    /** {@code GET /ui/{file}}: the pages' scripts, styles and images. */
+    public void asset(Exchange exchange) throws IOException {
+        Asset asset = assets.get("ui/" + exchange.pathParameter("file"));
+        secure(exchange);
+        if (asset == null) {
+            throw ApiError.notFound(exchange.method(), exchange.path());
+        }
+        serve(exchange, asset);
+    }
+
+    /** All the files' bytes, uncompressed: the pages' whole weight. */
+    public long totalBytes() {
+        return assets.values().stream().mapToLong(asset -> asset.plain().length).sum();
+    }
+
+    private static void serve(Exchange exchange, Asset asset) throws IOException {
+        secure(exchange);
+        // Always revalidated (a 304 costs a round trip, not the bytes), so a new jar's pages are seen at once.
+        exchange.responseHeader("Cache-Control", "no-cache");
+        exchange.responseHeader("Vary", "Accept-Encoding");
+        boolean gzip = asset.gzipped() != null && acceptsGzip(exchange.header("Accept-Encoding"));
+        String tag = gzip ? asset.gzipTag() : asset.plainTag();
+        exchange.responseHeader("ETag", tag);
+        if (matches(exchange.header("If-None-Match"), tag)) {
+            exchange.respond(304, asset.contentType(), (byte[]) null);
+            return;
+        }
+        if (gzip) {
+            exchange.responseHeader("Content-Encoding", "gzip");
+        }
+        exchange.respond(200, asset.contentType(), gzip ? asset.gzipped() : asset.plain());
+    }
+
+    /** The headers every page answer carries, errors included. */
+    private static void secure(Exchange exchange) {
+        exchange.responseHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        exchange.responseHeader("X-Frame-Options", "DENY"); // frame-ancestors, for browsers without CSP 2
+        exchange.responseHeader("X-Content-Type-Options", "nosniff");
+        exchange.responseHeader("Referrer-Policy", "no-referrer");
+        exchange.responseHeader("Cross-Origin-Opener-Policy", "same-origin");
+    }
+
+    /** Whether {@code Accept-Encoding} allows gzip: named (or {@code *}) without {@code q=0}. */
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String coding : acceptEncoding.toLowerCase(Locale.ROOT).split(",")) {
+            String[] parts = coding.split(";");
+            String name = parts[0].strip();
+            if (name.equals("gzip") || name.equals("x-gzip") || name.equals("*")) {
+                return parts.length < 2 || !parts[1].strip().matches("q\\s*=\\s*0(\\.0*)?");
+            }
+        }
+        return false;
+    }
+
+    /** {@code If-None-Match} compares weakly: {@code W/"x"} matches {@code "x"}, and {@code *} anything. */
+    static boolean matches(String ifNoneMatch, String tag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String value = candidate.strip();
+            if (value.equals("*") || value.replaceFirst("^W/", "").equals(tag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
