@@ -1,0 +1,126 @@
+// The table of API keys: sortable by any column (click or keyboard on its header), with
+// each stored key's actions: edit, disable or enable, rotate, and revoke after an inline
+// "are you sure". Keys from the API_KEYS setting are shown read-only.
+import { el, number } from './api.js';
+import { admin } from './console-session.js';
+import { dateTime, limitsText, relative, totalTokens } from './console-format.js';
+
+const usage = (k, period) => (k.usage && k.usage[period]) || {};
+/** Each column: how its cell reads and what it sorts by; numbers sort largest first on the first click. */
+const COLUMNS = [
+  { id: 'name', label: 'Name', sort: (k) => k.name.toLowerCase() },
+  { id: 'redacted', label: 'Key', sort: (k) => k.redacted },
+  { id: 'status', label: 'Status', sort: (k) => k.status },
+  { id: 'limits', label: 'Limits', sort: (k) => limitsText(k.limits) },
+  { id: 'requests_today', label: 'Requests today', numeric: true, sort: (k) => usage(k, 'today').requests || 0 },
+  { id: 'tokens_today', label: 'Tokens today', numeric: true, sort: (k) => totalTokens(usage(k, 'today')) },
+  { id: 'requests_month', label: 'Requests this month', numeric: true, sort: (k) => usage(k, 'month').requests || 0 },
+  { id: 'tokens_month', label: 'Tokens this month', numeric: true, sort: (k) => totalTokens(usage(k, 'month')) },
+  { id: 'last_used', label: 'Last used', numeric: true, sort: (k) => k.last_used_at ?? -1 },
+  { id: 'expires', label: 'Expires', sort: (k) => k.expires_at ?? Infinity },
+];
+
+function cell(column, key) {
+  const tokens = (totals) => el('span', { title: `${number(totals.input_tokens)} input + ${number(totals.output_tokens)} output` }, number(totalTokens(totals)));
+  switch (column.id) {
+    case 'name': return [key.name, key.source === 'settings' ? el('span', { class: 'badge' }, 'settings') : null];
+    case 'redacted': return el('code', {}, key.redacted);
+    case 'status': return el('span', { class: 'badge status-' + key.status }, key.status);
+    case 'limits': return limitsText(key.limits);
+    case 'requests_today': return number(usage(key, 'today').requests || 0);
+    case 'tokens_today': return tokens(usage(key, 'today'));
+    case 'requests_month': return number(usage(key, 'month').requests || 0);
+    case 'tokens_month': return tokens(usage(key, 'month'));
+    case 'last_used': return key.last_used_at == null ? 'never' : el('span', { title: dateTime(key.last_used_at) }, relative(key.last_used_at));
+    case 'expires': return dateTime(key.expires_at);
+    default: return '';
+  }
+}
+
+/**
+ * The keys table. onEdit(key) opens the form for a key; onSecret(key) shows a rotated
+ * key's new secret; onChanged() reloads the list; onFailure(failure) shows a refusal.
+ */
+export function keysTable({ onEdit, onSecret, onChanged, onFailure }) {
+  let keys = [];
+  let order = { column: 'name', descending: false };
+  const headers = COLUMNS.map((column) => {
+    const button = el('button', { type: 'button', class: 'sort', 'data-sort': column.id }, column.label, el('span', { class: 'arrow', 'aria-hidden': 'true' }));
+    button.addEventListener('click', () => sortBy(column));
+    return el('th', { scope: 'col', class: column.numeric ? 'num' : null }, button);
+  });
+  const body = el('tbody');
+  const element = el('table', { class: 'keys' },
+    el('caption', { class: 'visually-hidden' }, 'API keys; the column headers sort the table'),
+    el('thead', {}, el('tr', {}, headers, el('th', { scope: 'col' }, 'Actions'))), body);
+
+  function sortBy(column) {
+    order = order.column === column.id ? { column: column.id, descending: !order.descending } : { column: column.id, descending: !!column.numeric };
+    draw();
+  }
+
+  /** Runs an admin call for a row; a refusal is shown, a success reloads the list. */
+  async function act(call) {
+    try {
+      onFailure(null);
+      await call();
+      onChanged();
+    } catch (failure) {
+      onFailure(failure);
+    }
+  }
+
+  function actions(key) {
+    if (key.source === 'settings') return el('span', { class: 'muted' }, 'read-only (API_KEYS setting)');
+    const button = (label, handler, cls) => {
+      const b = el('button', { type: 'button', class: cls, 'aria-label': `${label} ${key.name}`, 'data-action': label.toLowerCase() }, label);
+      b.addEventListener('click', handler);
+      return b;
+    };
+    const disabled = key.status === 'disabled';
+    const path = '/admin/keys/' + encodeURIComponent(key.id);
+    const box = el('div', { class: 'actions' });
+    const normal = [
+      button('Edit', () => onEdit(key)),
+      button(disabled ? 'Enable' : 'Disable', () => act(() => admin.call(path, { method: 'PATCH', body: { disabled: !disabled } }))),
+      button('Rotate', () => act(async () => onSecret(await admin.call(path + '/rotate', { method: 'POST' })))),
+      button('Revoke', () => askToRevoke(), 'danger'),
+    ];
+    function askToRevoke() {
+      const yes = button('Yes, revoke', () => act(() => admin.call(path, { method: 'DELETE' })), 'danger');
+      const no = button('Cancel', () => { box.replaceChildren(...normal); normal[3].focus(); });
+      box.replaceChildren(el('span', { class: 'warn' }, `Revoke ${key.name}? It stops working at once.`), yes, no);
+      no.focus();
+    }
+    box.append(...normal);
+    return box;
+  }
+
+  function draw() {
+    const column = COLUMNS.find((c) => c.id === order.column);
+    const sign = order.descending ? -1 : 1;
+    const sorted = [...keys].sort((a, b) => {
+      const x = column.sort(a), y = column.sort(b);
+      return sign * (x < y ? -1 : x > y ? 1 : 0) || a.name.localeCompare(b.name);
+    });
+    COLUMNS.forEach((c, i) => {
+      const sorted = c.id === order.column;
+      if (sorted) headers[i].setAttribute('aria-sort', order.descending ? 'descending' : 'ascending');
+      else headers[i].removeAttribute('aria-sort');
+      headers[i].querySelector('.arrow').textContent = sorted ? (order.descending ? ' ▼' : ' ▲') : '';
+    });
+    body.replaceChildren(...(sorted.length ? sorted.map((key) => el('tr', { 'data-key-id': key.id },
+      COLUMNS.map((c) => el(c.id === 'name' ? 'th' : 'td', { scope: c.id === 'name' ? 'row' : null, 'data-col': c.id, class: c.numeric ? 'num' : c.id === 'limits' ? 'wrap' : null }, cell(c, key))),
+      el('td', {}, actions(key))))
+      : [el('tr', {}, el('td', { colspan: COLUMNS.length + 1, class: 'muted' }, 'No keys yet: create one with “New key”.'))]));
+  }
+
+  /** Shows these keys, in the chosen order. */
+  function render(list) {
+    keys = list;
+    draw();
+  }
+
+  draw();
+  return { element, render };
+}
