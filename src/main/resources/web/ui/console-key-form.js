@@ -29,10 +29,17 @@ function field(id, label, input) {
  */
 export function keyForm({ onSaved, onClosed }) {
   const element = el('div');
-  let models = null; // the model ids, once /v1/models answered
+  let models = null; // the model ids, once asked
 
+  /**
+   * The backends' models. Not /v1/models: once any key exists it wants an API key, and
+   * the admin key is not one. A backend taking any model ("*") names none.
+   */
   async function modelIds() {
-    if (!models) models = (await admin.call('/v1/models')).data.map((m) => m.id);
+    if (!models) {
+      const backends = (await admin.call('/admin/backends')).data || [];
+      models = [...new Set(backends.flatMap((b) => b.models || []))].filter((m) => m !== '*').sort();
+    }
     return models;
   }
 
@@ -81,6 +88,7 @@ export function keyForm({ onSaved, onClosed }) {
     modelIds().then((ids) => {
       ticks.replaceChildren(...ids.map((id) => el('label', { class: 'inline' },
         el('input', { type: 'checkbox', value: id, checked: chosen.has(id) }), id)));
+      if (!ids.length) ticks.replaceChildren(el('span', { class: 'muted' }, 'The backends name no models (echo mode, or any model): type the names.'));
       others.value = [...chosen].filter((m) => !ids.includes(m)).join(', ');
     }, (failure) => {
       ticks.replaceChildren(el('span', { class: 'error' }, 'The model list could not be loaded, type the names instead. ' + failure.message));

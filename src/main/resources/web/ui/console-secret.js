@@ -7,7 +7,7 @@ export function showSecret(container, key, rotated) {
   const value = el('input', { type: 'text', readonly: true, class: 'mono secret-value', id: 'secret-value', value: key.key, spellcheck: 'false' });
   const status = el('span', { class: 'muted', role: 'status' });
   const copy = el('button', { type: 'button', class: 'primary' }, 'Copy');
-  const done = el('button', { type: 'button' }, 'Done, I have saved it');
+  const done = el('button', { type: 'button', id: 'secret-done' }, 'Done, I have saved it');
   copy.addEventListener('click', async () => {
     value.select();
     try {
