@@ -4,7 +4,7 @@
 import { el, number } from './api.js';
 import { admin, showFailure } from './console-session.js';
 
-const HEADERS = ['Backend', 'State', 'Health', 'In flight / slots', 'Attempts', 'Latency p50 / p99', 'Prompt tokens', 'Cached tokens', 'Models'];
+const HEADERS = ['Backend', 'State', 'Health', 'In flight / slots', 'Attempts', 'Latency p50 / p99', 'Prompt tokens (cached)', 'Models'];
 
 /** "until 12:00:00: 5 failures in a row" for an ejection or a cooldown, else null. */
 function pause(what, state) {
@@ -17,7 +17,7 @@ function row(b) {
   const health = b.health || {};
   const latency = b.latency || {};
   const attempts = Object.entries(b.attempts || {}).map(([outcome, n]) => `${outcome} ${number(n)}`).join(', ') || 'none';
-  const hit = b.prompt_tokens ? ` (${number((100 * b.cached_tokens) / b.prompt_tokens, 0)} %)` : '';
+  const hit = b.prompt_tokens ? `, ${number((100 * b.cached_tokens) / b.prompt_tokens, 0)} %` : '';
   const notes = [pause('ejected', b.ejection), pause('cooling down', b.cooldown)].filter(Boolean);
   return el('tr', { 'data-backend': b.name },
     el('th', { scope: 'row' }, b.name, el('div', { class: 'muted small' }, b.url || '')),
@@ -26,8 +26,7 @@ function row(b) {
     el('td', { class: 'num' }, `${number(b.in_flight)} / ${b.slots ? number(b.slots) : 'no limit'}`),
     el('td', { class: 'wrap' }, attempts),
     el('td', { class: 'num' }, latency.count ? `${number(latency.p50_ms, 0)} / ${number(latency.p99_ms, 0)} ms` : '–'),
-    el('td', { class: 'num' }, number(b.prompt_tokens)),
-    el('td', { class: 'num' }, number(b.cached_tokens) + hit),
+    el('td', { class: 'num' }, `${number(b.prompt_tokens)} (${number(b.cached_tokens)}${hit})`),
     el('td', { class: 'wrap' }, (b.models || []).join(', ')));
 }
 

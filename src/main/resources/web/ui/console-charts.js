@@ -7,7 +7,7 @@ import { el, number } from './api.js';
 // from parts only because WebPagesTest flags any origin written out in a page's files.
 const SVG = ['http:', '', 'www.w3.org', '2000', 'svg'].join('/');
 const WIDTH = 420;
-const HEIGHT = 170;
+const HEIGHT = 150;
 const PAD = { left: 36, right: 6, top: 8, bottom: 22 };
 let charts = 0; // for unique ids
 

@@ -32,7 +32,7 @@ function cell(column, key) {
     case 'requests_month': return number(usage(key, 'month').requests || 0);
     case 'tokens_month': return tokens(usage(key, 'month'));
     case 'last_used': return key.last_used_at == null ? 'never' : el('span', { title: dateTime(key.last_used_at) }, relative(key.last_used_at));
-    case 'expires': return dateTime(key.expires_at);
+    case 'expires': return key.expires_at == null ? 'never' : el('span', { title: dateTime(key.expires_at) }, dateTime(key.expires_at).slice(0, 10));
     default: return '';
   }
 }

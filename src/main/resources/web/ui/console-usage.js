@@ -90,20 +90,9 @@ function totalsTiles(usage) {
     tile('Input tokens', 'input_tokens'), tile('Output tokens', 'output_tokens'), tile('Cached tokens', 'cached_tokens'));
 }
 
-function byKeyTable(rows) {
-  const sorted = [...rows].sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name));
-  const num = (value) => el('td', { class: 'num' }, number(value));
-  return el('div', { class: 'table-scroll' }, el('table', { class: 'by-key' },
-    el('caption', {}, 'Per key in this range, busiest first'),
-    el('thead', {}, el('tr', {}, ['Key', 'Requests', 'Errors', 'Input tokens', 'Output tokens'].map((h) => el('th', { scope: 'col' }, h)))),
-    el('tbody', {}, sorted.length ? sorted.map((r) => el('tr', { 'data-key-id': r.id },
-      el('th', { scope: 'row' }, r.name), num(r.requests), num(r.errors), num(r.input_tokens), num(r.output_tokens)))
-      : el('tr', {}, el('td', { colspan: 5, class: 'muted' }, 'No requests in this range.')))));
-}
-
 /**
  * A usage view. fetchUsage(query) answers the usage JSON (or throws CallFailed);
- * withKeys adds a key select and a per-key table (the administrator's view);
+ * withKeys adds a key select (the administrator's view);
  * onData(usage) sees each answer (the key holder's view shows its key from it).
  */
 export function usageView({ fetchUsage, withKeys = false, onData = () => {} }) {
@@ -111,11 +100,12 @@ export function usageView({ fetchUsage, withKeys = false, onData = () => {} }) {
   const range = el('select', { id: id + '-range' }, RANGES.map((r) => el('option', { value: r.value }, r.label)));
   const key = el('select', { id: id + '-key' }, el('option', { value: '' }, 'All keys'));
   const error = el('p', { class: 'error', role: 'alert' });
-  const body = el('div', { class: 'stack', 'aria-live': 'polite' });
+  const body = el('div', { class: 'stack' });
   const controls = el('div', { class: 'row' },
     el('div', {}, el('label', { for: range.id }, 'Range'), range),
     withKeys ? el('div', {}, el('label', { for: key.id }, 'Key'), key) : null);
-  const element = el('div', { class: 'stack usage' }, controls, error, body);
+  const totals = el('div', { class: 'usage-totals' });
+  const element = el('div', { class: 'stack usage' }, el('div', { class: 'usage-head' }, controls, totals), error, body);
   let latest = 0;
 
   async function load() {
@@ -131,8 +121,8 @@ export function usageView({ fetchUsage, withKeys = false, onData = () => {} }) {
       showFailure(error, null);
       onData(usage);
       const scope = withKeys && key.value ? 'key ' + key.selectedOptions[0].textContent : withKeys ? 'all keys' : 'this key';
-      body.replaceChildren(totalsTiles(usage), el('div', { class: 'charts' }, charts(regroup(usage.data || [], !chosen.hours), chosen, scope)),
-        withKeys && !key.value ? byKeyTable(usage.by_key || []) : '');
+      totals.replaceChildren(totalsTiles(usage));
+      body.replaceChildren(el('div', { class: 'charts' }, charts(regroup(usage.data || [], !chosen.hours), chosen, scope)));
     } catch (failure) {
       if (ticket === latest) showFailure(error, failure);
     } finally {
@@ -150,5 +140,5 @@ export function usageView({ fetchUsage, withKeys = false, onData = () => {} }) {
 
   range.addEventListener('change', load);
   key.addEventListener('change', load);
-  return { element, load, setKeys, clear: () => body.replaceChildren() };
+  return { element, load, setKeys, clear: () => { totals.replaceChildren(); body.replaceChildren(); } };
 }
