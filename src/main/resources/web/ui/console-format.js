@@ -1,5 +1,6 @@
-// How the console writes a key's facts for people: limits, times, token totals.
-import { number } from './api.js';
+// How the console writes a key's facts for people: limits, times, token totals, and the
+// list of facts shown for a key (the keys table's columns, the key holder's card).
+import { el, number } from './api.js';
 
 /** "60 req/min · 10,000 tok/day · models: a, b", or "no limits". */
 export function limitsText(limits) {
@@ -47,3 +48,22 @@ export function relative(seconds, now = Date.now() / 1000) {
     : span < 86400 ? Math.round(span / 3600) + ' h' : Math.round(span / 86400) + ' d';
   return delta >= 0 ? text + ' ago' : 'in ' + text;
 }
+
+const usage = (key, period) => (key.usage && key.usage[period]) || {};
+const tokens = (totals) => el('span', { title: `${number(totals.input_tokens)} input + ${number(totals.output_tokens)} output` }, number(totalTokens(totals)));
+const when = (seconds, text) => (seconds == null ? 'never' : el('span', { title: dateTime(seconds) }, text));
+
+/** A key's facts: how each reads (show) and sorts (sort); numbers sort largest first on the first click. */
+export const KEY_FACTS = [
+  { id: 'name', label: 'Name', sort: (k) => k.name.toLowerCase(),
+    show: (k) => [k.name, k.source === 'settings' ? el('span', { class: 'badge' }, 'settings') : null] },
+  { id: 'redacted', label: 'Key', sort: (k) => k.redacted, show: (k) => el('code', {}, k.redacted) },
+  { id: 'status', label: 'Status', sort: (k) => k.status, show: (k) => el('span', { class: 'badge status-' + k.status }, k.status) },
+  { id: 'limits', label: 'Limits', sort: (k) => limitsText(k.limits), show: (k) => limitsText(k.limits) },
+  { id: 'requests_today', label: 'Requests today', numeric: true, sort: (k) => usage(k, 'today').requests || 0 },
+  { id: 'tokens_today', label: 'Tokens today', numeric: true, sort: (k) => totalTokens(usage(k, 'today')), show: (k) => tokens(usage(k, 'today')) },
+  { id: 'requests_month', label: 'Requests this month', numeric: true, sort: (k) => usage(k, 'month').requests || 0 },
+  { id: 'tokens_month', label: 'Tokens this month', numeric: true, sort: (k) => totalTokens(usage(k, 'month')), show: (k) => tokens(usage(k, 'month')) },
+  { id: 'last_used', label: 'Last used', numeric: true, sort: (k) => k.last_used_at ?? -1, show: (k) => when(k.last_used_at, relative(k.last_used_at)) },
+  { id: 'expires', label: 'Expires', sort: (k) => k.expires_at ?? Infinity, show: (k) => when(k.expires_at, dateTime(k.expires_at).slice(0, 10)) },
+].map((fact) => ({ show: (k) => number(fact.sort(k)), ...fact }));

@@ -1,5 +1,5 @@
 // The form that creates a key or edits one: its name, limits (empty means no limit),
-// allowed models (ticked from /v1/models, or typed), and an expiry date shown resolved.
+// allowed models (ticked from the backends' list, or typed), and an expiry date shown resolved.
 import { el } from './api.js';
 import { admin, showFailure } from './console-session.js';
 import { dateTime, isoDay, relative } from './console-format.js';
@@ -44,7 +44,7 @@ export function keyForm({ onSaved, onClosed }) {
   }
 
   /** Opens the form for a new key (key null) or to edit a key. */
-  async function open(key) {
+  function open(key) {
     const limits = (key && key.limits) || {};
     const error = el('p', { class: 'error', role: 'alert' });
     const name = el('input', { type: 'text', required: true, maxlength: 100, autocomplete: 'off', value: key ? key.name : '' });

@@ -1,41 +1,9 @@
 // The table of API keys: sortable by any column (click or keyboard on its header), with
 // each stored key's actions: edit, disable or enable, rotate, and revoke after an inline
 // "are you sure". Keys from the API_KEYS setting are shown read-only.
-import { el, number } from './api.js';
+import { el } from './api.js';
 import { admin } from './console-session.js';
-import { dateTime, limitsText, relative, totalTokens } from './console-format.js';
-
-const usage = (k, period) => (k.usage && k.usage[period]) || {};
-/** Each column: how its cell reads and what it sorts by; numbers sort largest first on the first click. */
-const COLUMNS = [
-  { id: 'name', label: 'Name', sort: (k) => k.name.toLowerCase() },
-  { id: 'redacted', label: 'Key', sort: (k) => k.redacted },
-  { id: 'status', label: 'Status', sort: (k) => k.status },
-  { id: 'limits', label: 'Limits', sort: (k) => limitsText(k.limits) },
-  { id: 'requests_today', label: 'Requests today', numeric: true, sort: (k) => usage(k, 'today').requests || 0 },
-  { id: 'tokens_today', label: 'Tokens today', numeric: true, sort: (k) => totalTokens(usage(k, 'today')) },
-  { id: 'requests_month', label: 'Requests this month', numeric: true, sort: (k) => usage(k, 'month').requests || 0 },
-  { id: 'tokens_month', label: 'Tokens this month', numeric: true, sort: (k) => totalTokens(usage(k, 'month')) },
-  { id: 'last_used', label: 'Last used', numeric: true, sort: (k) => k.last_used_at ?? -1 },
-  { id: 'expires', label: 'Expires', sort: (k) => k.expires_at ?? Infinity },
-];
-
-function cell(column, key) {
-  const tokens = (totals) => el('span', { title: `${number(totals.input_tokens)} input + ${number(totals.output_tokens)} output` }, number(totalTokens(totals)));
-  switch (column.id) {
-    case 'name': return [key.name, key.source === 'settings' ? el('span', { class: 'badge' }, 'settings') : null];
-    case 'redacted': return el('code', {}, key.redacted);
-    case 'status': return el('span', { class: 'badge status-' + key.status }, key.status);
-    case 'limits': return limitsText(key.limits);
-    case 'requests_today': return number(usage(key, 'today').requests || 0);
-    case 'tokens_today': return tokens(usage(key, 'today'));
-    case 'requests_month': return number(usage(key, 'month').requests || 0);
-    case 'tokens_month': return tokens(usage(key, 'month'));
-    case 'last_used': return key.last_used_at == null ? 'never' : el('span', { title: dateTime(key.last_used_at) }, relative(key.last_used_at));
-    case 'expires': return key.expires_at == null ? 'never' : el('span', { title: dateTime(key.expires_at) }, dateTime(key.expires_at).slice(0, 10));
-    default: return '';
-  }
-}
+import { KEY_FACTS as COLUMNS } from './console-format.js';
 
 /**
  * The keys table. onEdit(key) opens the form for a key; onSecret(key) shows a rotated
@@ -59,11 +27,14 @@ export function keysTable({ onEdit, onSecret, onChanged, onFailure }) {
     draw();
   }
 
+  let refocus = null; // the row whose toggle gets the focus back once redrawn, so that the keyboard keeps its place
+
   /** Runs an admin call for a row; a refusal is shown, a success reloads the list. */
-  async function act(call) {
+  async function act(call, focusRow = null) {
     try {
       onFailure(null);
       await call();
+      refocus = focusRow;
       onChanged();
     } catch (failure) {
       onFailure(failure);
@@ -82,12 +53,12 @@ export function keysTable({ onEdit, onSecret, onChanged, onFailure }) {
     const box = el('div', { class: 'actions' });
     const normal = [
       button('Edit', () => onEdit(key)),
-      button(disabled ? 'Enable' : 'Disable', () => act(() => admin.call(path, { method: 'PATCH', body: { disabled: !disabled } }))),
+      button(disabled ? 'Enable' : 'Disable', () => act(() => admin.call(path, { method: 'PATCH', body: { disabled: !disabled } }), key.id)),
       button('Rotate', () => act(async () => onSecret(await admin.call(path + '/rotate', { method: 'POST' })))),
       button('Revoke', () => askToRevoke(), 'danger'),
     ];
     function askToRevoke() {
-      const yes = button('Yes, revoke', () => act(() => admin.call(path, { method: 'DELETE' })), 'danger');
+      const yes = button('Yes, revoke', () => act(() => admin.call(path, { method: 'DELETE' }), key.id), 'danger');
       const no = button('Cancel', () => { box.replaceChildren(...normal); normal[3].focus(); });
       box.replaceChildren(el('span', { class: 'warn' }, `Revoke ${key.name}? It stops working at once.`), yes, no);
       no.focus();
@@ -110,9 +81,14 @@ export function keysTable({ onEdit, onSecret, onChanged, onFailure }) {
       headers[i].querySelector('.arrow').textContent = sorted ? (order.descending ? ' ▼' : ' ▲') : '';
     });
     body.replaceChildren(...(sorted.length ? sorted.map((key) => el('tr', { 'data-key-id': key.id },
-      COLUMNS.map((c) => el(c.id === 'name' ? 'th' : 'td', { scope: c.id === 'name' ? 'row' : null, 'data-col': c.id, class: c.numeric ? 'num' : c.id === 'limits' ? 'wrap' : null }, cell(c, key))),
+      COLUMNS.map((c) => el(c.id === 'name' ? 'th' : 'td', { scope: c.id === 'name' ? 'row' : null, 'data-col': c.id, class: c.numeric ? 'num' : c.id === 'limits' ? 'wrap' : null }, c.show(key))),
       el('td', {}, actions(key))))
       : [el('tr', {}, el('td', { colspan: COLUMNS.length + 1, class: 'muted' }, 'No keys yet: create one with “New key”.'))]));
+    if (refocus) { // a revoked key's row is gone: the first header then
+      const row = body.querySelector(`tr[data-key-id="${CSS.escape(refocus)}"]`);
+      (row ? row.querySelector('[data-action=enable], [data-action=disable]') : headers[0].firstChild).focus();
+      refocus = null;
+    }
   }
 
   /** Shows these keys, in the chosen order. */

@@ -1,24 +1,13 @@
 // "My usage": a key holder enters their own API key and sees that key's entry and
 // charts from GET /me/usage, and nothing about other keys. The key stays in memory.
-import { el, number } from './api.js';
+import { el } from './api.js';
 import { callJson, showFailure } from './console-session.js';
-import { dateTime, limitsText, totalTokens } from './console-format.js';
+import { KEY_FACTS } from './console-format.js';
 import { usageView } from './console-usage.js';
 
 function keyCard(key) {
-  const today = (key.usage && key.usage.today) || {};
-  const month = (key.usage && key.usage.month) || {};
-  const fact = (label, value, name) => [el('dt', {}, label), el('dd', { 'data-field': name }, value)];
   return el('dl', { class: 'facts', 'aria-label': 'Your key' },
-    fact('Name', key.name, 'name'), fact('Key', el('code', {}, key.redacted), 'redacted'),
-    fact('Status', el('span', { class: 'badge status-' + key.status }, key.status), 'status'),
-    fact('Limits', limitsText(key.limits), 'limits'),
-    fact('Requests today', number(today.requests || 0), 'requests_today'),
-    fact('Tokens today', number(totalTokens(today)), 'tokens_today'),
-    fact('Requests this month', number(month.requests || 0), 'requests_month'),
-    fact('Tokens this month', number(totalTokens(month)), 'tokens_month'),
-    fact('Last used', dateTime(key.last_used_at), 'last_used'),
-    fact('Expires', dateTime(key.expires_at), 'expires'));
+    KEY_FACTS.flatMap((fact) => [el('dt', {}, fact.label), el('dd', { 'data-field': fact.id }, fact.show(key))]));
 }
 
 /** Wires the form (key input, forget button, error line) to the output element. */

@@ -42,6 +42,7 @@ const latency = latencyView({ list: $('latency'), error: $('latency-error') });
 const form = keyForm({
   onSaved: (key, created) => {
     if (created) showSecret(secret, key, false);
+    else $('new-key').focus();
     reloadKeys();
   },
   onClosed: () => $('new-key').focus(),
