@@ -12,6 +12,7 @@ import { KEY_FACTS as COLUMNS } from './console-format.js';
 export function keysTable({ onEdit, onSecret, onChanged, onFailure }) {
   let keys = [];
   let order = { column: 'name', descending: false };
+  let refocus = null; // the row whose toggle gets the focus back once redrawn, so that the keyboard keeps its place
   const headers = COLUMNS.map((column) => {
     const button = el('button', { type: 'button', class: 'sort', 'data-sort': column.id }, column.label, el('span', { class: 'arrow', 'aria-hidden': 'true' }));
     button.addEventListener('click', () => sortBy(column));
@@ -26,8 +27,6 @@ export function keysTable({ onEdit, onSecret, onChanged, onFailure }) {
     order = order.column === column.id ? { column: column.id, descending: !order.descending } : { column: column.id, descending: !!column.numeric };
     draw();
   }
-
-  let refocus = null; // the row whose toggle gets the focus back once redrawn, so that the keyboard keeps its place
 
   /** Runs an admin call for a row; a refusal is shown, a success reloads the list. */
   async function act(call, focusRow = null) {
@@ -75,10 +74,10 @@ export function keysTable({ onEdit, onSecret, onChanged, onFailure }) {
       return sign * (x < y ? -1 : x > y ? 1 : 0) || a.name.localeCompare(b.name);
     });
     COLUMNS.forEach((c, i) => {
-      const sorted = c.id === order.column;
-      if (sorted) headers[i].setAttribute('aria-sort', order.descending ? 'descending' : 'ascending');
+      const active = c.id === order.column;
+      if (active) headers[i].setAttribute('aria-sort', order.descending ? 'descending' : 'ascending');
       else headers[i].removeAttribute('aria-sort');
-      headers[i].querySelector('.arrow').textContent = sorted ? (order.descending ? ' ▼' : ' ▲') : '';
+      headers[i].querySelector('.arrow').textContent = active ? (order.descending ? ' ▼' : ' ▲') : '';
     });
     body.replaceChildren(...(sorted.length ? sorted.map((key) => el('tr', { 'data-key-id': key.id },
       COLUMNS.map((c) => el(c.id === 'name' ? 'th' : 'td', { scope: c.id === 'name' ? 'row' : null, 'data-col': c.id, class: c.numeric ? 'num' : c.id === 'limits' ? 'wrap' : null }, c.show(key))),
