@@ -25,28 +25,29 @@ let conversation = null; // the one shown
 let running = null; // the reply streaming now: {stop(), settled}, a promise kept until it is saved
 let following = true; // whether the view keeps the newest text in sight
 
-function saved() {
+/** Runs a step on the browser's storage; when storage is full or turned off, says so on the page. */
+function attempt(what, step, fallback) {
   try {
-    return store.listConversations();
+    return step();
   } catch (error) {
-    notice('The saved conversations could not be read: ' + error.message);
-    return [];
+    notice(`${what}: ${error.message}`);
+    return fallback;
   }
 }
 
+function saved() {
+  return attempt('The saved conversations could not be read', store.listConversations, []);
+}
+
 function persist(target) {
-  try {
-    store.saveConversation(target);
-  } catch (error) {
-    notice('This conversation could not be saved in the browser: ' + error.message);
-  }
+  attempt('This conversation could not be saved in the browser', () => store.saveConversation(target));
   if (target === conversation) ui.title.textContent = conversation.title;
   showList();
 }
 
 function show(target) {
   conversation = target;
-  store.rememberCurrent(target.id);
+  attempt('The browser did not keep which conversation is open', () => store.rememberCurrent(target.id));
   ui.title.textContent = target.title;
   ui.messages.replaceChildren(...target.messages.map(messageItem));
   following = true;
@@ -151,11 +152,7 @@ async function deleteChat() {
   }
   disarmDelete();
   await stopReply();
-  try {
-    store.deleteConversation(conversation.id);
-  } catch (error) {
-    notice('The conversation could not be deleted: ' + error.message);
-  }
+  attempt('The conversation could not be deleted', () => store.deleteConversation(conversation.id));
   show(saved()[0] || store.newConversation());
 }
 
