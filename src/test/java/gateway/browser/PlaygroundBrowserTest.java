@@ -169,7 +169,7 @@ class PlaygroundBrowserTest {
 
         send(page, "and once more");
         page.waitFor(REPLY_ENDED + 3, WAIT);
-        String limited = page.evalString("document.querySelector('.msg-assistant:last-child .msg-error').textContent");
+        String limited = lastError(page);
         assertTrue(limited.startsWith("Error 429 (rate_limit_exceeded)"), limited);
         Matcher retry = Pattern.compile("Try again in (\\d+) s\\.").matcher(limited);
         assertTrue(retry.find(), "Retry-After shown: " + limited);
@@ -187,19 +187,41 @@ class PlaygroundBrowserTest {
     }
 
     @Test
-    void aStreamCutShortShowsTheErrorAndKeepsTheText(Page page) {
+    void failuresSayWhatFailedAndKeepWhatArrived(Page page) {
+        // A stream the backend cuts half-way: the gateway ends it with an error frame.
         String reply = "alpha beta gamma delta epsilon zeta eta theta";
-        MockBackend mock = mock(MockOptions.defaults().withReply(reply).withCutRate(1));
-        Gateway gateway = gateway("BACKEND_URL", mock.uri().toString());
-        open(page, gateway, "/");
-
+        MockBackend cutting = mock(MockOptions.defaults().withReply(reply).withCutRate(1));
+        open(page, gateway("BACKEND_URL", cutting.uri().toString()), "/");
         send(page, "tell me the letters");
         page.waitFor(REPLY_ENDED + 1, WAIT);
         String text = lastReplyText(page);
         assertTrue(text.startsWith("alpha") && !text.contains("theta"), "the text before the cut is kept: " + text);
-        String error = page.evalString("document.querySelector('.msg-error').textContent");
-        assertTrue(error.startsWith("The reply failed (backend_error): The backend at " + mock.uri() + " sent an incomplete stream"), error);
-        assertTrue(error.contains("The text above is what arrived before the error."), error);
+        String cut = lastError(page);
+        assertTrue(cut.startsWith("The reply failed (backend_error): The backend at " + cutting.uri() + " sent an incomplete stream"), cut);
+        assertTrue(cut.contains("The text above is what arrived before the error."), cut);
+
+        // A backend that fails before its first byte: 502 with the gateway's words.
+        MockBackend failing = mock(MockOptions.defaults().withErrorRate(1));
+        Gateway gateway = gateway("BACKEND_URL", failing.uri().toString());
+        open(page, gateway, "/");
+        send(page, "anyone there?");
+        page.waitFor(REPLY_ENDED + 1, WAIT);
+        String failed = lastError(page);
+        assertTrue(failed.startsWith("Error 502 (") && failed.contains("The backend failed to answer properly."), failed);
+        assertExpectedRefusals(page, "502");
+
+        // The gateway itself gone: the browser's own failure is shown, not swallowed.
+        gateway.close();
+        send(page, "hello?");
+        page.waitFor(REPLY_ENDED + 2, WAIT);
+        String unreachable = lastError(page);
+        assertTrue(unreachable.startsWith("The reply failed (network_error)")
+                && unreachable.contains("Check that the gateway is running, then send again."), unreachable);
+        page.takeProblems(); // the refused connection, as Chromium logs it
+    }
+
+    private static String lastError(Page page) {
+        return page.evalString("document.querySelector('.msg-assistant:last-child .msg-error').textContent");
     }
 
     @Test
