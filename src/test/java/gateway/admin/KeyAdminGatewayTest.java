@@ -14,6 +14,7 @@ import gateway.config.Settings;
 import gateway.json.JsonArray;
 import gateway.json.JsonNull;
 import gateway.json.JsonObject;
+import gateway.json.JsonString;
 import gateway.json.JsonValue;
 import gateway.keys.KeyPolicy;
 import gateway.keys.KeyStore;
@@ -37,8 +38,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The admin API and the keys it makes, end to end: a real gateway in echo mode on
@@ -288,45 +287,52 @@ class KeyAdminGatewayTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} {1} {2}")
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "POST  | /admin/keys | {}                                          | invalid_name       | name",
-            "POST  | /admin/keys | {\"name\": null}                            | invalid_name       | name",
-            "POST  | /admin/keys | {\"name\": \"  \"}                          | invalid_name       | name",
-            "POST  | /admin/keys | {\"name\": 7}                               | invalid_name       | name",
-            "POST  | /admin/keys | {\"name\": \"a\\nb\"}                       | invalid_name       | name",
-            "POST  | /admin/keys | {\"name\": \"12345678901234567890123456789012345678901234567890123456789012345\"} | invalid_name | name",
-            "POST  | /admin/keys | {\"name\": \"x\", \"limits\": []}           | invalid_limits     | limits",
-            "POST  | /admin/keys | {\"name\": \"x\", \"limits\": {\"rpm\": 1}} | invalid_limits     | limits.rpm",
-            "POST  | /admin/keys | {\"name\": \"x\", \"limits\": {\"tokens_per_day\": 0}} | invalid_limits | limits.tokens_per_day",
-            "POST  | /admin/keys | {\"name\": \"x\", \"limits\": {\"models\": \"echo\"}} | invalid_limits | limits.models",
-            "POST  | /admin/keys | {\"name\": \"x\", \"expires_at\": 1}       | invalid_expires_at | expires_at",
-            "POST  | /admin/keys | {\"name\": \"x\", \"expires_at\": \"2030-01-01\"} | invalid_expires_at | expires_at",
-            "POST  | /admin/keys | {\"name\": \"x\", \"expires_at\": 253402300800} | invalid_expires_at | expires_at",
-            "POST  | /admin/keys | {\"name\": \"x\", \"disabled\": true}       | unknown_parameter  | disabled",
-            "POST  | /admin/keys | {\"name\": \"x\", \"key\": \"gw-mine\"}     | unknown_parameter  | key",
-            "POST  | /admin/keys | {\"name\": \"x\",                           | invalid_json       | ",
-            "POST  | /admin/keys | ``                                          | invalid_json       | ",
-            "POST  | /admin/keys | [\"x\"]                                     | invalid_request    | ",
-            "PATCH | /admin/keys/ID | {\"name\": \"\"}                         | invalid_name       | name",
-            "PATCH | /admin/keys/ID | {\"limits\": {\"max_in_flight\": -1}}    | invalid_limits     | limits.max_in_flight",
-            "PATCH | /admin/keys/ID | {\"expires_at\": 1000}                   | invalid_expires_at | expires_at",
-            "PATCH | /admin/keys/ID | {\"disabled\": \"yes\"}                  | invalid_disabled   | disabled",
-            "PATCH | /admin/keys/ID | {\"id\": \"key_2\"}                       | unknown_parameter  | id",
-            "PATCH | /admin/keys/ID | {\"name\": \"y\", \"disabled\": 1}       | invalid_disabled   | disabled",
-            "PATCH | /admin/keys/ID | nope                                     | invalid_json       | ",
-    })
-    void eachMistakeIsA400NamingTheMemberAndChangesNothing(String method, String path, String body, String code, String param)
-            throws IOException {
+    /** Each row: method | path (ID: an existing key's) | body | error code | param (empty: none). */
+    static final String MISTAKES = """
+            POST  | /admin/keys    | {}                                                 | invalid_name       | name
+            POST  | /admin/keys    | {"name": null}                                     | invalid_name       | name
+            POST  | /admin/keys    | {"name": "  "}                                     | invalid_name       | name
+            POST  | /admin/keys    | {"name": 7}                                        | invalid_name       | name
+            POST  | /admin/keys    | {"name": "a\\nb"}                                  | invalid_name       | name
+            POST  | /admin/keys    | {"name": "%s"}                                     | invalid_name       | name
+            POST  | /admin/keys    | {"name": "x", "limits": []}                        | invalid_limits     | limits
+            POST  | /admin/keys    | {"name": "x", "limits": {"rpm": 1}}                | invalid_limits     | limits.rpm
+            POST  | /admin/keys    | {"name": "x", "limits": {"tokens_per_day": 0}}     | invalid_limits     | limits.tokens_per_day
+            POST  | /admin/keys    | {"name": "x", "limits": {"models": "echo"}}        | invalid_limits     | limits.models
+            POST  | /admin/keys    | {"name": "x", "expires_at": 1}                     | invalid_expires_at | expires_at
+            POST  | /admin/keys    | {"name": "x", "expires_at": "2030-01-01"}          | invalid_expires_at | expires_at
+            POST  | /admin/keys    | {"name": "x", "expires_at": 253402300800}          | invalid_expires_at | expires_at
+            POST  | /admin/keys    | {"name": "x", "disabled": true}                    | unknown_parameter  | disabled
+            POST  | /admin/keys    | {"name": "x", "key": "gw-mine"}                    | unknown_parameter  | key
+            POST  | /admin/keys    | {"name": "x",                                      | invalid_json       |
+            POST  | /admin/keys    |                                                    | invalid_json       |
+            POST  | /admin/keys    | ["x"]                                              | invalid_request    |
+            PATCH | /admin/keys/ID | {"name": ""}                                       | invalid_name       | name
+            PATCH | /admin/keys/ID | {"limits": {"max_in_flight": -1}}                  | invalid_limits     | limits.max_in_flight
+            PATCH | /admin/keys/ID | {"expires_at": 1000}                               | invalid_expires_at | expires_at
+            PATCH | /admin/keys/ID | {"disabled": "yes"}                                | invalid_disabled   | disabled
+            PATCH | /admin/keys/ID | {"id": "key_2"}                                    | unknown_parameter  | id
+            PATCH | /admin/keys/ID | {"name": "y", "disabled": 1}                       | invalid_disabled   | disabled
+            PATCH | /admin/keys/ID | nope                                               | invalid_json       |
+            """.formatted("n".repeat(65));
+
+    @Test
+    void eachMistakeIsA400NamingTheMemberAndChangesNothing() throws IOException {
         try (var gateway = start()) {
             String id = id(create(gateway, "{\"name\":\"alice\"}"));
             String keysBefore = Files.readString(keysFile());
-            var response = admin(gateway, method, path.replace("ID", id), body);
-            assertEquals(400, response.statusCode(), response.body());
-            assertEquals("invalid_request_error", error(response).string("type").orElseThrow());
-            assertEquals(code, errorCode(response), response.body());
-            assertEquals(param == null ? JsonNull.INSTANCE : new gateway.json.JsonString(param), error(response).get("param"));
-            assertEquals("no-store", header(response, "Cache-Control"));
+            for (String row : MISTAKES.lines().toList()) {
+                String[] cells = row.split("\\|", -1);
+                String method = cells[0].strip();
+                String body = cells[2].strip();
+                String param = cells[4].strip();
+                var response = admin(gateway, method, cells[1].strip().replace("ID", id), body);
+                assertEquals(400, response.statusCode(), row + " → " + response.body());
+                assertEquals("invalid_request_error", error(response).string("type").orElseThrow(), row);
+                assertEquals(cells[3].strip(), errorCode(response), row);
+                assertEquals(param.isEmpty() ? JsonNull.INSTANCE : new JsonString(param), error(response).get("param"), row);
+                assertEquals("no-store", header(response, "Cache-Control"), row);
+            }
             assertEquals(keysBefore, Files.readString(keysFile()), "nothing changed");
         }
     }
@@ -686,22 +692,29 @@ class KeyAdminGatewayTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "from=100&to=100                                  | from",
-            "from=200&to=100                                  | from",
-            "from=0&to=7776001                                | from",
-            "from=yesterday                                   | from",
-            "to=1.5                                           | to",
-    })
-    void aBadRangeIs400(String query, String param) {
+    @Test
+    void aBadRangeIs400() {
+        String rows = """
+                from=100&to=100                                   | from
+                from=200&to=100                                   | from
+                from=0&to=7776001                                 | from
+                from=yesterday                                    | from
+                to=1.5                                            | to
+                """;
         try (var gateway = start("API_KEYS", "carol:" + CAROL)) {
-            for (var response : List.of(admin(gateway, "GET", "/admin/usage?" + query, null),
-                    send(gateway, "GET", "/me/usage?" + query, null, "Authorization", "Bearer " + CAROL))) {
-                assertEquals(400, response.statusCode(), response.body());
-                assertEquals("invalid_range", errorCode(response), response.body());
-                assertEquals(param == null ? JsonNull.INSTANCE : new gateway.json.JsonString(param), error(response).get("param"));
+            for (String row : rows.lines().toList()) {
+                String query = row.split("\\|")[0].strip();
+                String param = row.split("\\|")[1].strip();
+                for (var response : List.of(admin(gateway, "GET", "/admin/usage?" + query, null),
+                        send(gateway, "GET", "/me/usage?" + query, null, "Authorization", "Bearer " + CAROL))) {
+                    assertEquals(400, response.statusCode(), row + " → " + response.body());
+                    assertEquals("invalid_range", errorCode(response), row);
+                    assertEquals(param, error(response).string("param").orElseThrow(), row);
+                }
             }
+            assertEquals("'from' must come before 'to', at most 90 days apart (the usage kept).",
+                    error(admin(gateway, "GET", "/admin/usage?from=5&to=5", null)).string("message").orElseThrow());
+            assertEquals(200, admin(gateway, "GET", "/admin/usage?from=0&to=7776000", null).statusCode(), "90 days exactly");
         }
     }
 

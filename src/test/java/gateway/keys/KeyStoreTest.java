@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -103,13 +104,13 @@ class KeyStoreTest {
         var store = KeyStore.open(file());
         var secrets = new HashSet<String>();
         var ids = new HashSet<String>();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 20; i++) {
             var created = store.create("k" + i, KeyPolicy.NONE, null, NOW);
             secrets.add(created.secret());
             ids.add(created.key().id());
         }
-        assertEquals(200, secrets.size());
-        assertEquals(200, ids.size());
+        assertEquals(20, secrets.size());
+        assertEquals(20, ids.size());
     }
 
     @Test
@@ -180,9 +181,10 @@ class KeyStoreTest {
     void lastUsedTimesAreSavedOnlyWhenKeysWereUsed() throws IOException {
         var store = KeyStore.open(file());
         var alice = store.create("alice", KeyPolicy.NONE, null, NOW);
-        Files.delete(file());
+        FileTime longAgo = FileTime.fromMillis(0); // a write would make it now
+        Files.setLastModifiedTime(file(), longAgo);
         store.saveLastUsed();
-        assertFalse(Files.exists(file()), "nothing used, nothing written");
+        assertEquals(longAgo, Files.getLastModifiedTime(file()), "nothing used, nothing written");
 
         store.used(alice.key().id(), NOW + 10);
         store.used(alice.key().id(), NOW + 20);
@@ -190,9 +192,9 @@ class KeyStoreTest {
         store.saveLastUsed();
         assertEquals(NOW + 20, KeyStore.open(file()).lastUsed(alice.key().id()));
 
-        Files.delete(file());
+        Files.setLastModifiedTime(file(), longAgo);
         store.saveLastUsed();
-        assertFalse(Files.exists(file()), "saved already");
+        assertEquals(longAgo, Files.getLastModifiedTime(file()), "saved already");
     }
 
     @Test
@@ -239,8 +241,8 @@ class KeyStoreTest {
     @Test
     void keysCreatedAtOnceFromManyThreadsAllReachTheFile() throws Exception {
         var store = KeyStore.open(file());
-        int threads = 16;
-        int each = 10;
+        int threads = 8;
+        int each = 4;
         var secrets = new ConcurrentLinkedQueue<String>();
         var start = new CountDownLatch(1);
         try (var pool = Executors.newFixedThreadPool(threads)) {
