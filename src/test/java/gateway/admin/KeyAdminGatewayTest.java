@@ -251,6 +251,24 @@ class KeyAdminGatewayTest {
     }
 
     @Test
+    void withoutAnAdminKeyTheAdminApiAndTheConsoleDoNotExist() {
+        try (var gateway = start("ADMIN_API_KEY", "")) {
+            for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
+                for (String path : List.of("/admin/keys", "/admin/keys/key_1", "/admin/keys/key_1/rotate", "/admin/usage",
+                        "/admin/backends", "/console")) {
+                    var response = send(gateway, method, path, null, "Authorization", "Bearer " + ADMIN);
+                    assertEquals(404, response.statusCode(), method + " " + path);
+                    assertEquals("not_found", errorCode(response), method + " " + path);
+                    assertEquals(null, header(response, "Allow"), method + " " + path);
+                }
+            }
+        }
+        try (var gateway = start()) {
+            assertEquals(200, TestHttp.get(gateway.uri().resolve("/console")).statusCode(), "the page itself asks for the key");
+        }
+    }
+
+    @Test
     void theAdminApiWantsTheAdminKeyAndNoOther() throws IOException {
         try (var gateway = start("API_KEYS", "carol:" + CAROL)) {
             String alice = secret(create(gateway, "{\"name\":\"alice\"}"));
