@@ -718,6 +718,12 @@ class KeyAdminGatewayTest {
                 from=0&to=7776001                                 | from
                 from=yesterday                                    | from
                 to=1.5                                            | to
+                from=9223372036854775000&to=9223372036854775807   | to
+                from=-1&to=9223372036854775807                    | to
+                from=-9223372036854775808&to=-9223372036854775000 | to
+                from=-7200&to=-3600                               | to
+                from=-3600&to=3600                                | from
+                from=0&to=253402300800                            | to
                 """;
         try (var gateway = start("API_KEYS", "carol:" + CAROL)) {
             for (String row : rows.lines().toList()) {
