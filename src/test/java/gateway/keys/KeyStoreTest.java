@@ -216,6 +216,38 @@ class KeyStoreTest {
     }
 
     @Test
+    void aChangeMadeOnDiskIsNotUndoneByTheNextWriteEvenBeforeItIsReadAgain() throws IOException {
+        var store = KeyStore.open(file());
+        var alice = store.create("alice", KeyPolicy.NONE, null, NOW);
+        var other = KeyStore.open(file()); // another gateway on the same file, or an operator's tool
+        other.create("bob", KeyPolicy.NONE, null, NOW);
+
+        // No reloadIfChanged() between: the autosave's next tick may well come after these writes.
+        store.create("carol", KeyPolicy.NONE, null, NOW);
+        assertEquals(List.of("alice", "bob", "carol"), names(KeyStore.open(file())));
+
+        other.create("dave", KeyPolicy.NONE, null, NOW);
+        store.used(alice.key().id(), NOW + 1);
+        store.saveLastUsed();
+        assertEquals(List.of("alice", "bob", "carol", "dave"), names(KeyStore.open(file())));
+        assertEquals(NOW + 1, KeyStore.open(file()).lastUsed(alice.key().id()));
+    }
+
+    @Test
+    void aBrokenFileIsNeitherOverwrittenNorChanged() throws IOException {
+        var store = KeyStore.open(file());
+        var alice = store.create("alice", KeyPolicy.NONE, null, NOW);
+        store.used(alice.key().id(), NOW + 7);
+        Files.writeString(file(), "{\"keys\": [ half an edit");
+
+        assertThrows(IOException.class, () -> store.create("bob", KeyPolicy.NONE, null, NOW));
+        assertThrows(IOException.class, () -> store.revoke(alice.key().id()));
+        assertThrows(IOException.class, store::saveLastUsed);
+        assertEquals("{\"keys\": [ half an edit", text(), "the operator's edit is theirs to finish");
+        assertEquals(List.of("alice"), names(store), "the keys in use stay");
+    }
+
+    @Test
     void aBrokenFileOnReloadKeepsTheKeysInMemory() throws IOException {
         var store = KeyStore.open(file());
         var alice = store.create("alice", KeyPolicy.NONE, null, NOW);
