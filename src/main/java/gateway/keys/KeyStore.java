@@ -161,7 +161,12 @@ public final class KeyStore {
     public synchronized void saveLastUsed() throws IOException {
         if (usedSinceSave) {
             usedSinceSave = false;
-            save(List.copyOf(current().values()));
+            try {
+                save(List.copyOf(current().values()));
+            } catch (IOException e) {
+                usedSinceSave = true; // tried again at the next save
+                throw e;
+            }
         }
     }
 

@@ -248,6 +248,20 @@ class KeyStoreTest {
     }
 
     @Test
+    void lastUsedTimesThatCouldNotBeSavedAreSavedNextTime() throws IOException {
+        var store = KeyStore.open(file());
+        var alice = store.create("alice", KeyPolicy.NONE, null, NOW);
+        String good = text();
+        store.used(alice.key().id(), NOW + 7);
+        Files.writeString(file(), "{\"keys\": [ half an edit");
+        assertThrows(IOException.class, store::saveLastUsed);
+
+        Files.writeString(file(), good + " "); // the operator finishes the edit
+        store.saveLastUsed();
+        assertEquals(NOW + 7, KeyStore.open(file()).lastUsed(alice.key().id()));
+    }
+
+    @Test
     void aBrokenFileOnReloadKeepsTheKeysInMemory() throws IOException {
         var store = KeyStore.open(file());
         var alice = store.create("alice", KeyPolicy.NONE, null, NOW);
