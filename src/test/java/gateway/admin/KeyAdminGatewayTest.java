@@ -824,4 +824,18 @@ class KeyAdminGatewayTest {
         }
     }
 
+    @Test
+    void aKeyStoreThatCannotBeWrittenIsA500AndTheKeysInUseStay() throws IOException {
+        try (var gateway = start()) {
+            String alice = secret(create(gateway, "{\"name\":\"alice\"}"));
+            Files.writeString(keysFile(), "{\"keys\": [ an edit half done");
+            var refused = admin(gateway, "POST", "/admin/keys", "{\"name\":\"bob\"}");
+            assertEquals(500, refused.statusCode(), refused.body());
+            assertEquals("api_error", error(refused).string("type").orElseThrow());
+            assertEquals("key_store_error", errorCode(refused));
+            assertTrue(error(refused).string("message").orElseThrow().contains("is not a key store"), refused.body());
+            assertEquals("{\"keys\": [ an edit half done", Files.readString(keysFile()), "the edit is left to finish");
+            assertEquals(200, chat(gateway, alice).statusCode());
+        }
+    }
 }
