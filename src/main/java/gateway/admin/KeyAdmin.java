@@ -28,6 +28,8 @@ public final class KeyAdmin {
     private final KeyStore store;
     private final KeyView view;
     private final LongSupplier epochSeconds;
+    /** Held from checking that a name is free to writing it, so that two requests at once cannot both take it. */
+    private final Object naming = new Object();
 
     /** @param store {@code null} without {@code KEYS_FILE}: keys are listed, not made */
     KeyAdmin(KeyStore store, KeyView view, LongSupplier epochSeconds) {
@@ -56,10 +58,13 @@ public final class KeyAdmin {
         requireStore();
         JsonObject body = AdminRequests.body(exchange, Set.of("name", "limits", "expires_at"));
         long now = epochSeconds.getAsLong();
-        String name = name(body.get("name"), null);
-        KeyPolicy policy = KeyPolicy.fromJson(body.get("limits"));
-        Long expiresAt = expiry(body.get("expires_at"), now);
-        var created = saved(() -> store.create(name, policy, expiresAt, now));
+        KeyStore.Created created;
+        synchronized (naming) {
+            String name = name(body.get("name"), null);
+            KeyPolicy policy = KeyPolicy.fromJson(body.get("limits"));
+            Long expiresAt = expiry(body.get("expires_at"), now);
+            created = saved(() -> store.create(name, policy, expiresAt, now));
+        }
         exchange.respond(201, withSecret(view.of(created.key(), now), created.secret()));
     }
 
@@ -67,15 +72,18 @@ public final class KeyAdmin {
         String id = writable(exchange.pathParameter("id"));
         JsonObject body = AdminRequests.body(exchange, Set.of("name", "limits", "expires_at", "disabled"));
         long now = epochSeconds.getAsLong();
-        // Read and checked before the change, so that a bad member changes nothing.
-        String name = body.has("name") ? name(body.get("name"), id) : null;
-        KeyPolicy policy = body.has("limits") ? KeyPolicy.fromJson(body.get("limits")) : null;
-        Long expiry = body.has("expires_at") ? expiry(body.get("expires_at"), now) : null;
-        Boolean disabled = body.has("disabled") ? disabled(body.get("disabled")) : null;
-        StoredKey changed = saved(() -> store.update(id, key -> new StoredKey(key.id(), name != null ? name : key.name(),
-                key.digest(), key.prefix(), key.last4(), key.createdAt(), body.has("expires_at") ? expiry : key.expiresAt(),
-                disabled != null ? disabled : key.disabled(), policy != null ? policy : key.policy())))
-                .orElseThrow(() -> AdminRequests.keyNotFound(id));
+        StoredKey changed;
+        synchronized (naming) {
+            // Read and checked before the change, so that a bad member changes nothing.
+            String name = body.has("name") ? name(body.get("name"), id) : null;
+            KeyPolicy policy = body.has("limits") ? KeyPolicy.fromJson(body.get("limits")) : null;
+            Long expiry = body.has("expires_at") ? expiry(body.get("expires_at"), now) : null;
+            Boolean disabled = body.has("disabled") ? disabled(body.get("disabled")) : null;
+            changed = saved(() -> store.update(id, key -> new StoredKey(key.id(), name != null ? name : key.name(),
+                    key.digest(), key.prefix(), key.last4(), key.createdAt(), body.has("expires_at") ? expiry : key.expiresAt(),
+                    disabled != null ? disabled : key.disabled(), policy != null ? policy : key.policy())))
+                    .orElseThrow(() -> AdminRequests.keyNotFound(id));
+        }
         exchange.respond(200, view.of(changed, now));
     }
 

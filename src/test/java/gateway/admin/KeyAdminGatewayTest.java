@@ -31,10 +31,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -402,6 +406,37 @@ class KeyAdminGatewayTest {
             }
             assertEquals(200, admin(gateway, "PATCH", "/admin/keys/" + alice, "{\"name\":\"alice\"}").statusCode(), "its own name");
             assertEquals(201, admin(gateway, "POST", "/admin/keys", "{\"name\":\"Alice\"}").statusCode(), "names are case-sensitive");
+        }
+    }
+
+    @Test
+    void aNameIsTakenOnceEvenWhenAskedForManyTimesAtOnce() throws Exception {
+        try (var gateway = start(); var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            String bob = id(create(gateway, "{\"name\":\"bob\"}"));
+            var start = new CountDownLatch(1);
+            var answers = new ArrayList<Future<HttpResponse<String>>>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return admin(gateway, "POST", "/admin/keys", "{\"name\":\"alice\"}");
+                }));
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return admin(gateway, "PATCH", "/admin/keys/" + bob, "{\"name\":\"alice\"}");
+                }));
+            }
+            start.countDown(); // a double click, a retried request, two admins
+            var statuses = new ArrayList<Integer>();
+            for (var answer : answers) {
+                statuses.add(answer.get().statusCode());
+            }
+            // Either a create won (then bob stayed bob), or bob's rename did (then renaming him again is no change).
+            long made = statuses.stream().filter(status -> status == 201).count();
+            long renamed = statuses.stream().filter(status -> status == 200).count();
+            assertTrue(made == 1 && renamed == 0 || made == 0 && renamed == 8, statuses.toString());
+            assertEquals(16 - made - renamed, statuses.stream().filter(status -> status == 409).count(), statuses.toString());
+            assertEquals(1, json(admin(gateway, "GET", "/admin/keys", null)).array("data").orElseThrow().values().stream()
+                    .filter(key -> ((JsonObject) key).string("name").orElseThrow().equals("alice")).count());
         }
     }
 
