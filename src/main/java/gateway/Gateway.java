@@ -127,15 +127,18 @@ public final class Gateway implements AutoCloseable {
                 .route("GET", "/health", Gateway::live)
                 .route("GET", "/readyz", this::ready)
                 .route("GET", "/metrics", this::metrics)
-                .route("GET", "/me/usage", keys.report()::mine)
-                .route("GET", "/admin/backends", Access.adminOnly(admin, this::backends))
-                .route("GET", "/admin/keys", Access.adminOnly(admin, keys.keys()::list))
-                .route("POST", "/admin/keys", Access.adminOnly(admin, keys.keys()::create))
-                .route("GET", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::get))
-                .route("PATCH", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::update))
-                .route("DELETE", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::revoke))
-                .route("POST", "/admin/keys/{id}/rotate", Access.adminOnly(admin, keys.keys()::rotate))
-                .route("GET", "/admin/usage", Access.adminOnly(admin, keys.report()::all));
+                .route("GET", "/me/usage", keys.report()::mine);
+        // Without an admin key the admin API does not exist: 404 for any method, not a 405 that lists the methods.
+        if (!admin.isEmpty()) {
+            router.route("GET", "/admin/backends", Access.adminOnly(admin, this::backends))
+                    .route("GET", "/admin/keys", Access.adminOnly(admin, keys.keys()::list))
+                    .route("POST", "/admin/keys", Access.adminOnly(admin, keys.keys()::create))
+                    .route("GET", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::get))
+                    .route("PATCH", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::update))
+                    .route("DELETE", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::revoke))
+                    .route("POST", "/admin/keys/{id}/rotate", Access.adminOnly(admin, keys.keys()::rotate))
+                    .route("GET", "/admin/usage", Access.adminOnly(admin, keys.report()::all));
+        }
         if (settings.server().uiEnabled()) {
             var pages = WebPages.load();
             router.route("GET", "/", pages.file("index.html"))

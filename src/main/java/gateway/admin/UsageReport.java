@@ -24,6 +24,8 @@ import java.util.function.LongSupplier;
 public final class UsageReport {
     static final long DEFAULT_SPAN = 24 * 3600;
     static final long MAX_SPAN = UsageBook.KEEP_DAYS * 24 * 3600L;
+    /** Year 10000: a later time is a mistake, and hours counted up to one near Long.MAX_VALUE would overflow. */
+    static final long MAX_EPOCH = 253_402_300_800L;
 
     private final UsageBook usage;
     private final KeyView view;
@@ -101,9 +103,13 @@ public final class UsageReport {
             return fallback;
         }
         try {
-            return Long.parseLong(value.strip());
+            long epoch = Long.parseLong(value.strip());
+            if (epoch >= 0 && epoch < MAX_EPOCH) {
+                return epoch;
+            }
         } catch (NumberFormatException e) {
-            throw ApiError.invalidRequest("invalid_range", name, "'" + name + "' must be a time in seconds since 1970 (UTC).");
+            // answered below
         }
+        throw ApiError.invalidRequest("invalid_range", name, "'" + name + "' must be a time in seconds since 1970 (UTC).");
     }
 }
