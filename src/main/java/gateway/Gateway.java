@@ -151,11 +151,24 @@ public final class Gateway implements AutoCloseable {
             }
         }
 
-        this.server = HttpServer.create(new InetSocketAddress(settings.server().host(), settings.server().port()), BACKLOG);
+        this.server = listen(settings);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext("/", router);
         server.start();
+    }
+
+    /** The listening socket; when it cannot be had, what was started already (checks, autosave) is stopped. */
+    private HttpServer listen(Settings settings) throws IOException {
+        try {
+            return HttpServer.create(new InetSocketAddress(settings.server().host(), settings.server().port()), BACKLOG);
+        } catch (IOException | RuntimeException e) {
+            keys.close();
+            if (routing != null) {
+                routing.close();
+            }
+            throw e;
+        }
     }
 
     /**

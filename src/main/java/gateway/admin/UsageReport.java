@@ -12,6 +12,7 @@ import gateway.keys.KeyStore;
 import gateway.keys.UsageBook;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -41,19 +42,29 @@ public final class UsageReport {
         this.epochSeconds = epochSeconds;
     }
 
-    /** {@code GET /admin/usage}. */
+    /**
+     * {@code GET /admin/usage}: every key's, revoked ones included (a revoked key's past
+     * requests still happened), or one key's.
+     */
     public void all(Exchange exchange) throws IOException {
         var query = AdminRequests.query(exchange);
         long now = epochSeconds.getAsLong();
         var keys = new ArrayList<JsonObject>();
+        var listed = new HashSet<String>();
         for (JsonValue key : view.all(now)) {
             keys.add((JsonObject) key);
+            listed.add(((JsonObject) key).string("id").orElseThrow());
+        }
+        for (String id : usage.keys()) {
+            if (!listed.contains(id)) {
+                keys.add(JsonObject.builder().put("id", id).put("name", "revoked " + id).build());
+            }
         }
         String only = query.get("key");
         if (only != null) {
             keys.removeIf(key -> !key.string("id").orElse("").equals(only));
             if (keys.isEmpty()) {
-                throw AdminRequests.keyNotFound(only);
+                throw AdminRequests.keyNotFound(only, "key");
             }
         }
         exchange.respond(200, report(query, keys, now).build());

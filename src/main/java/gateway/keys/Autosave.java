@@ -77,7 +77,7 @@ public final class Autosave implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        timer.shutdown(); // a save under way finishes, rather than being interrupted half-written
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

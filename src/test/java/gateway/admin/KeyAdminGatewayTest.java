@@ -290,6 +290,11 @@ class KeyAdminGatewayTest {
                 assertEquals(401, create.statusCode(), wrong);
             }
             assertFalse(admin(gateway, "GET", "/admin/keys", null).body().contains("mallory"));
+            for (String[] otherForm : List.of(new String[] {"x-api-key", ADMIN}, new String[] {"Authorization", "Api-Key " + ADMIN})) {
+                var response = send(gateway, "GET", "/admin/keys", null, otherForm);
+                assertEquals(401, response.statusCode(), "a bearer token only: " + otherForm[0]);
+                assertEquals("missing_api_key", errorCode(response));
+            }
 
             var adminAsClient = chat(gateway, ADMIN);
             assertEquals(401, adminAsClient.statusCode(), "the admin key is not a client key");
@@ -783,6 +788,24 @@ class KeyAdminGatewayTest {
             var response = admin(gateway, "GET", "/admin/usage?key=key_nope", null);
             assertEquals(404, response.statusCode());
             assertEquals("key_not_found", errorCode(response));
+            assertEquals("key", error(response).string("param").orElseThrow(), "named where the request named it");
+        }
+    }
+
+    @Test
+    void aRevokedKeysPastUsageStillCountsInTheTotals() {
+        try (var gateway = start()) {
+            var created = create(gateway, "{\"name\":\"gone\"}");
+            assertEquals(200, chat(gateway, secret(created)).statusCode());
+            assertEquals(200, admin(gateway, "DELETE", "/admin/keys/" + id(created), null).statusCode());
+            JsonObject usage = json(admin(gateway, "GET", "/admin/usage", null));
+            long requests = usage.array("data").orElseThrow().values().stream()
+                    .mapToLong(hour -> number((JsonObject) hour, "requests")).sum();
+            assertEquals(1, requests, usage.toJson());
+            var byKey = (JsonObject) usage.array("by_key").orElseThrow().get(0);
+            assertEquals(id(created), byKey.string("id").orElseThrow());
+            assertEquals("revoked " + id(created), byKey.string("name").orElseThrow());
+            assertEquals(200, admin(gateway, "GET", "/admin/usage?key=" + id(created), null).statusCode());
         }
     }
 
