@@ -1,5 +1,6 @@
 package gateway;
 
+import gateway.access.Access;
 import gateway.chat.ChatRequest;
 import gateway.chat.Usage;
 import gateway.config.Settings;
@@ -28,6 +29,7 @@ final class ChatEndpoint {
                 settings.upstream().defaultModel(), limits);
         exchange.facts().model(request.model());
         exchange.facts().stream(request.stream());
+        Access.checkModel(exchange, request.model());
         var call = new ExchangeCall(exchange, session(exchange, request));
         if (request.stream()) {
             var relay = new StreamRelay(exchange, request);

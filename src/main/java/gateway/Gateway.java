@@ -4,7 +4,9 @@ import com.sun.net.httpserver.HttpServer;
 import gateway.access.Access;
 import gateway.access.InFlightLimit;
 import gateway.access.RateLimiter;
+import gateway.admin.KeyManagement;
 import gateway.config.Settings;
+import gateway.config.SettingsException;
 import gateway.http.ApiError;
 import gateway.http.Departures;
 import gateway.http.Exchange;
@@ -93,6 +95,7 @@ public final class Gateway implements AutoCloseable {
     private final RoutingWorker routing;
     private final Departures departures = new Departures();
     private final Metrics metrics = new Metrics();
+    private final KeyManagement keys;
 
     private Gateway(Settings settings, Log log) throws IOException {
         this.settings = settings;
@@ -106,31 +109,41 @@ public final class Gateway implements AutoCloseable {
         // nothing. The check runs every clockTick: the JDK's 10 s would make 5 s up to 15.
         setUnlessGiven("sun.net.httpserver.idleInterval", Long.toString(settings.server().idleTimeout().toSeconds()));
         setUnlessGiven("sun.net.httpserver.clockTick", "1000");
+        this.keys = openKeys(settings, log); // first: a bad key store stops the start before anything runs
         var upstream = settings.upstream();
         this.routing = settings.echoMode() ? null : new RoutingWorker(upstream, settings.routing(), metrics.routing(), log);
         this.worker = routing != null ? routing : new EchoWorker(upstream.echoTokenDelay(), upstream.defaultModel());
         var chat = new ChatEndpoint(worker, settings);
-        var limits = settings.access().rateLimits();
-        var access = new Access(settings.access().apiKeys(), limits.any() ? new RateLimiter(limits, System::nanoTime) : null);
+        var access = new Access(keys.callers(), new RateLimiter(settings.access().rateLimits(), System::nanoTime),
+                keys.usage(), Gateway::epochSeconds);
+        var admin = settings.access().adminKey();
 
         // Checked first, so an overloaded gateway does no work, not even a key lookup, for a request it turns away.
         var inFlight = new InFlightLimit(settings.limits().maxRequestsInFlight());
 
         this.router = new Router(metrics, log, settings.server().cors(), departures)
                 .route("POST", "/v1/chat/completions", whileOpen(inFlight.guard(access.guard(chat::handle))))
-                .route("GET", "/v1/models", whileOpen(access.guard(exchange -> exchange.respond(200, worker.models()))))
+                .route("GET", "/v1/models", whileOpen(access.identify(this::models)))
                 .route("GET", "/healthz", Gateway::live)
                 .route("GET", "/health", Gateway::live)
                 .route("GET", "/readyz", this::ready)
                 .route("GET", "/metrics", this::metrics)
-                .route("GET", "/admin/backends", Access.adminOnly(settings.access().adminKey(), this::backends));
+                .route("GET", "/me/usage", keys.report()::mine)
+                .route("GET", "/admin/backends", Access.adminOnly(admin, this::backends))
+                .route("GET", "/admin/keys", Access.adminOnly(admin, keys.keys()::list))
+                .route("POST", "/admin/keys", Access.adminOnly(admin, keys.keys()::create))
+                .route("GET", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::get))
+                .route("PATCH", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::update))
+                .route("DELETE", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::revoke))
+                .route("POST", "/admin/keys/{id}/rotate", Access.adminOnly(admin, keys.keys()::rotate))
+                .route("GET", "/admin/usage", Access.adminOnly(admin, keys.report()::all));
         if (settings.server().uiEnabled()) {
             var pages = WebPages.load();
             router.route("GET", "/", pages.file("index.html"))
                     .route("GET", "/docs", pages.file("docs.html"))
                     .route("GET", "/openapi.json", pages.file("openapi.json"))
                     .route("GET", "/ui/{file}", pages::asset);
-            if (!settings.access().adminKey().isEmpty()) {
+            if (!admin.isEmpty()) {
                 router.route("GET", "/console", pages.file("console.html"));
             }
         }
@@ -215,6 +228,7 @@ public final class Gateway implements AutoCloseable {
         }
         executor.shutdownNow();
         departures.close();
+        keys.close();
         if (routing != null) {
             routing.close();
         }
@@ -228,6 +242,27 @@ public final class Gateway implements AutoCloseable {
             }
             handler.handle(exchange);
         };
+    }
+
+    private static KeyManagement openKeys(Settings settings, Log log) {
+        try {
+            return KeyManagement.open(settings.access().keysFile(), settings.access().apiKeys(), log, Gateway::epochSeconds);
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException("KEYS_FILE: " + e.getMessage());
+        }
+    }
+
+    private static long epochSeconds() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    /** {@code GET /v1/models}: the models of the backends, those the caller's key may use. */
+    private void models(Exchange exchange) throws IOException {
+        JsonObject list = worker.models();
+        var allowed = list.array("data").orElse(JsonArray.of()).values().stream()
+                .filter(model -> model instanceof JsonObject m && exchange.facts().mayUse(m.string("id").orElse(null)))
+                .toList();
+        exchange.respond(200, list.with("data", new JsonArray(allowed)));
     }
 
     private static void live(Exchange exchange) throws IOException {

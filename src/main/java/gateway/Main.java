@@ -80,8 +80,13 @@ public final class Main {
         log.info("gateway_started", "url", gateway.uri().toString(), "mode", gateway.mode(),
                 "env_file", named || envFile.toFile().exists() ? envFile.toString() : null,
                 "java", Runtime.version().toString());
-        if (settings.access().apiKeys().isEmpty()) {
+        var access = settings.access();
+        if (access.apiKeys().isEmpty() && access.keysFile() == null) {
             warnOpen(log, settings.server().host());
+        }
+        if (!access.adminKey().isEmpty() && access.keysFile() == null) {
+            log.warn("no_key_store", "message", "ADMIN_API_KEY is set without KEYS_FILE: the console shows keys and usage,"
+                    + " but cannot create keys, and usage is lost at restart. Set KEYS_FILE.");
         }
         if (Runtime.version().feature() < 24) {
             log.warn("old_jdk", "message", "Running on JDK " + Runtime.version().feature()
@@ -99,7 +104,7 @@ public final class Main {
             loopback = false;
         }
         if (loopback) {
-            log.warn("no_api_keys", "message", "API_KEYS is empty: any local process may use this gateway.");
+            log.warn("no_api_keys", "message", "API_KEYS and KEYS_FILE are empty: any local process may use this gateway.");
         } else {
             log.warn("no_api_keys", "message", "API_KEYS is empty and HOST=" + host
                     + " is not a loopback address: ANYONE WHO CAN REACH THIS PORT CAN USE THE BACKEND. Set API_KEYS.");

@@ -31,7 +31,7 @@ class AccessGatewayTest {
 
             var missing = TestHttp.post(chat, HELLO);
             assertEquals(401, missing.statusCode());
-            assertEquals("unauthorized", errorCode(missing));
+            assertEquals("missing_api_key", errorCode(missing));
             assertEquals("authentication_error", json(missing).object("error").get().string("type").orElseThrow());
             assertEquals("Bearer", missing.headers().firstValue("WWW-Authenticate").orElseThrow());
 

@@ -33,7 +33,7 @@ class EarlyAnswerTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "no key         | 401 | unauthorized       | API_KEYS=alice:sk-alice",
+        "no key         | 401 | missing_api_key    | API_KEYS=alice:sk-alice",
         "too large      | 413 | request_too_large  | MAX_BODY_BYTES=1000",
         "rate limited   | 429 | rate_limit_exceeded| RATE_LIMIT_RPM=1",
         "shutting down  | 503 | shutting_down      | ",

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +21,7 @@ import java.util.function.Function;
  * them, in constant time: how long a check takes says nothing about how close a guess was.
  */
 public final class ApiKeys {
-    private record Entry(String name, byte[] digest) {
+    private record Entry(String name, byte[] digest, String redacted) {
     }
 
     private final List<Entry> entries;
@@ -49,7 +50,7 @@ public final class ApiKeys {
                 throw new IllegalArgumentException("entry " + (i + 1) + " needs the form name:key or key");
             }
             byte[] digest = sha256(key);
-            entries.add(new Entry(name != null ? name : "key-" + HexFormat.of().formatHex(digest, 0, 4), digest));
+            entries.add(new Entry(name != null ? name : "key-" + HexFormat.of().formatHex(digest, 0, 4), digest, redact(key)));
         }
         return new ApiKeys(entries);
     }
@@ -60,6 +61,18 @@ public final class ApiKeys {
 
     public int size() {
         return entries.size();
+    }
+
+    /** How people recognise a key, as the key store shows its own: its first and last four characters, when it is long enough to spare them. */
+    private static String redact(String key) {
+        return key.length() >= 16 ? key.substring(0, 4) + "…" + key.substring(key.length() - 4) : "…";
+    }
+
+    /** Each key's name and redacted form ({@code sk-a…wxyz}), for the console. */
+    public Map<String, String> redactedByName() {
+        var redacted = new LinkedHashMap<String, String>();
+        entries.forEach(entry -> redacted.put(entry.name(), entry.redacted()));
+        return redacted;
     }
 
     /** The callers' names, a fingerprint for a key without one: never a key. */
@@ -76,8 +89,15 @@ public final class ApiKeys {
      * @throws ApiError 401 when no key is presented or it matches none
      */
     public String authenticate(Function<String, String> headers) {
-        String presented = presentedKey(headers).orElseThrow(() -> unauthorized(
-                "Missing API key. Send it as 'Authorization: Bearer <key>' (or 'x-api-key: <key>')."));
+        String match = match(presentedKey(headers).orElseThrow(ApiKeys::missing));
+        if (match == null) {
+            throw invalid();
+        }
+        return match;
+    }
+
+    /** The name of the caller whose key is {@code presented}, or null. */
+    String match(String presented) {
         byte[] digest = sha256(presented);
         String match = null;
         for (Entry entry : entries) {
@@ -86,13 +106,20 @@ public final class ApiKeys {
                 match = entry.name();
             }
         }
-        if (match == null) {
-            throw unauthorized("Invalid API key. Check the key you send with this request.");
-        }
         return match;
     }
 
-    private static Optional<String> presentedKey(Function<String, String> headers) {
+    static ApiError missing() {
+        return unauthorized("missing_api_key",
+                "Missing API key. Send it as 'Authorization: Bearer <key>' (or 'x-api-key: <key>').");
+    }
+
+    static ApiError invalid() {
+        return unauthorized("invalid_api_key", "Invalid API key. Check the key you send with this request.");
+    }
+
+    /** The key a request presents: {@code Authorization: Bearer}/{@code Api-Key}, else {@code x-api-key}. */
+    static Optional<String> presentedKey(Function<String, String> headers) {
         String authorization = headers.apply("Authorization");
         if (authorization != null) {
             String[] parts = authorization.strip().split("\\s+", 2);
@@ -103,9 +130,8 @@ public final class ApiKeys {
         return Optional.ofNullable(headers.apply("x-api-key")).map(String::strip).filter(key -> !key.isEmpty());
     }
 
-    private static ApiError unauthorized(String message) {
-        return new ApiError(401, "authentication_error", "unauthorized", null, message,
-                Map.of("WWW-Authenticate", "Bearer"));
+    static ApiError unauthorized(String code, String message) {
+        return new ApiError(401, "authentication_error", code, null, message, Map.of("WWW-Authenticate", "Bearer"));
     }
 
     private static byte[] sha256(String key) {

@@ -33,7 +33,7 @@ public final class RateLimiter {
         }
     }
 
-    private record Caller(TokenBucket requests, TokenBucket tokens) {
+    private record Caller(Limits limits, TokenBucket requests, TokenBucket tokens) {
     }
 
     private final Limits limits;
@@ -54,8 +54,19 @@ public final class RateLimiter {
      *         {@code retry-after-ms} and the same headers
      */
     public Map<String, String> admit(String caller) {
+        return admit(caller, limits);
+    }
+
+    /**
+     * The same, with limits of the caller's own (an API key's policy). When they change,
+     * the caller starts again with full buckets.
+     */
+    public Map<String, String> admit(String caller, Limits limits) {
+        if (!limits.any()) {
+            return new LinkedHashMap<>();
+        }
         long now = clock.getAsLong();
-        Caller state = callers.computeIfAbsent(caller, c -> newCaller(now));
+        Caller state = callers.compute(caller, (c, old) -> old != null && old.limits().equals(limits) ? old : newCaller(limits, now));
         if (callers.size() > MAX_CALLERS) {
             forgetIdleCallers(now);
         }
@@ -63,10 +74,10 @@ public final class RateLimiter {
         String exceeded = null;
         if (state.tokens() != null && state.tokens().remaining(now) < 1) {
             waitNanos = state.tokens().nanosUntil(1, now);
-            exceeded = "tokens per minute (" + limits.tokensPerMinute() + ")";
+            exceeded = "tokens per minute (" + state.limits().tokensPerMinute() + ")";
         } else if (state.requests() != null && !state.requests().tryTake(1, now)) {
             waitNanos = state.requests().nanosUntil(1, now);
-            exceeded = "requests per minute (" + limits.requestsPerMinute() + ")";
+            exceeded = "requests per minute (" + state.limits().requestsPerMinute() + ")";
         }
         Map<String, String> headers = headers(state, now);
         if (exceeded != null) {
@@ -77,6 +88,11 @@ public final class RateLimiter {
                     "Rate limit reached for " + exceeded + ". Try again in " + duration(waitNanos) + ".", headers);
         }
         return headers;
+    }
+
+    /** The limits of callers without their own. */
+    public Limits defaults() {
+        return limits;
     }
 
     /** Charges the tokens a request of {@code caller} used, once they are known. */
@@ -92,8 +108,8 @@ public final class RateLimiter {
         return callers.size();
     }
 
-    private Caller newCaller(long now) {
-        return new Caller(
+    private static Caller newCaller(Limits limits, long now) {
+        return new Caller(limits,
                 limits.requestsPerMinute() > 0 ? new TokenBucket(limits.burst(), limits.requestsPerMinute(), now) : null,
                 limits.tokensPerMinute() > 0 ? new TokenBucket(limits.tokensPerMinute(), limits.tokensPerMinute(), now) : null);
     }
@@ -101,12 +117,12 @@ public final class RateLimiter {
     private Map<String, String> headers(Caller state, long now) {
         var headers = new LinkedHashMap<String, String>();
         if (state.requests() != null) {
-            headers.put("x-ratelimit-limit-requests", Integer.toString(limits.requestsPerMinute()));
+            headers.put("x-ratelimit-limit-requests", Integer.toString(state.limits().requestsPerMinute()));
             headers.put("x-ratelimit-remaining-requests", Long.toString(state.requests().remaining(now)));
             headers.put("x-ratelimit-reset-requests", duration(state.requests().nanosUntilFull(now)));
         }
         if (state.tokens() != null) {
-            headers.put("x-ratelimit-limit-tokens", Integer.toString(limits.tokensPerMinute()));
+            headers.put("x-ratelimit-limit-tokens", Integer.toString(state.limits().tokensPerMinute()));
             headers.put("x-ratelimit-remaining-tokens", Long.toString(state.tokens().remaining(now)));
             headers.put("x-ratelimit-reset-tokens", duration(state.tokens().nanosUntilFull(now)));
         }

@@ -2,6 +2,8 @@ package gateway.config;
 
 import gateway.access.ApiKeys;
 import gateway.access.RateLimiter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.SequencedMap;
 
 /**
@@ -10,8 +12,9 @@ import java.util.SequencedMap;
  * @param apiKeys    the client keys; empty when the gateway runs open
  * @param rateLimits requests and tokens per minute per caller
  * @param adminKey   the one key of the admin API ({@code /admin/*}); empty when it is off
+ * @param keysFile   the key store, managed through the admin API; {@code null} for none
  */
-public record AccessSettings(ApiKeys apiKeys, RateLimiter.Limits rateLimits, ApiKeys adminKey) {
+public record AccessSettings(ApiKeys apiKeys, RateLimiter.Limits rateLimits, ApiKeys adminKey, Path keysFile) {
 
     static void defaults(SequencedMap<String, String> defaults) {
         defaults.put("API_KEYS", "");
@@ -19,6 +22,7 @@ public record AccessSettings(ApiKeys apiKeys, RateLimiter.Limits rateLimits, Api
         defaults.put("RATE_LIMIT_BURST", "0");
         defaults.put("RATE_LIMIT_TPM", "0");
         defaults.put("ADMIN_API_KEY", "");
+        defaults.put("KEYS_FILE", "");
     }
 
     static AccessSettings read(SettingValues v) {
@@ -32,7 +36,23 @@ public record AccessSettings(ApiKeys apiKeys, RateLimiter.Limits rateLimits, Api
             throw new SettingsException("ADMIN_API_KEY: expected one key, without commas or spaces");
         }
         return new AccessSettings(v.parsed("API_KEYS", ApiKeys::parse), limits,
-                ApiKeys.parse(admin.isEmpty() ? "" : "admin:" + admin));
+                ApiKeys.parse(admin.isEmpty() ? "" : "admin:" + admin), keysFile(v));
+    }
+
+    /** {@code KEYS_FILE}, with a leading {@code ~/} for the home folder. */
+    private static Path keysFile(SettingValues v) {
+        String file = v.raw("KEYS_FILE").strip();
+        if (file.isEmpty()) {
+            return null;
+        }
+        if (file.startsWith("~/")) {
+            file = System.getProperty("user.home") + file.substring(1);
+        }
+        try {
+            return Path.of(file);
+        } catch (InvalidPathException e) {
+            throw v.invalid("KEYS_FILE", "a file path");
+        }
     }
 
     void effective(SequencedMap<String, String> values) {
@@ -41,5 +61,6 @@ public record AccessSettings(ApiKeys apiKeys, RateLimiter.Limits rateLimits, Api
         values.put("RATE_LIMIT_BURST", Integer.toString(rateLimits.burst()));
         values.put("RATE_LIMIT_TPM", Integer.toString(rateLimits.tokensPerMinute()));
         values.put("ADMIN_API_KEY", adminKey.isEmpty() ? "" : Settings.REDACTED);
+        values.put("KEYS_FILE", keysFile == null ? "" : keysFile.toString());
     }
 }

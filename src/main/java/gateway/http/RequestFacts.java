@@ -1,5 +1,7 @@
 package gateway.http;
 
+import java.util.function.Predicate;
+
 /**
  * What the log line and the metrics will say of a request, gathered while it is served:
  * the model it asked for, whether it streamed, the backend that answered and how many were
@@ -17,6 +19,7 @@ public final class RequestFacts {
     private long cachedTokens = -1;
     private boolean tokensEstimated;
     private String caller;
+    private Predicate<String> modelAllowed = model -> true;
 
     /** Records the model a chat request asked for, or the one that answered. */
     public void model(String model) {
@@ -55,6 +58,16 @@ public final class RequestFacts {
         this.caller = caller;
     }
 
+    /** Records which models the caller's key may ask for. */
+    public void allowModels(Predicate<String> allowed) {
+        this.modelAllowed = allowed;
+    }
+
+    /** Whether the caller's key may ask for {@code model}. */
+    public boolean mayUse(String model) {
+        return modelAllowed.test(model);
+    }
+
     /** Who is calling: the API key's name, or null when keys are off. */
     public String caller() {
         return caller;
@@ -85,15 +98,18 @@ public final class RequestFacts {
         return queueNanos;
     }
 
-    long promptTokens() {
+    /** -1 when unknown. */
+    public long promptTokens() {
         return promptTokens;
     }
 
-    long completionTokens() {
+    /** -1 when unknown. */
+    public long completionTokens() {
         return completionTokens;
     }
 
-    long cachedTokens() {
+    /** -1 when unknown. */
+    public long cachedTokens() {
         return cachedTokens;
     }
 

@@ -41,7 +41,7 @@ class ApiKeysTest {
         ApiError missing = assertThrows(ApiError.class, () -> keys.authenticate(name -> null));
         assertEquals(401, missing.status());
         assertEquals("authentication_error", missing.type());
-        assertEquals("unauthorized", missing.code());
+        assertEquals("missing_api_key", missing.code());
         assertEquals("Bearer", missing.headers().get("WWW-Authenticate"));
         assertEquals("Missing API key. Send it as 'Authorization: Bearer <key>' (or 'x-api-key: <key>').", missing.getMessage());
 

@@ -1,0 +1,80 @@
+package gateway.keys;
+
+import gateway.observe.Log;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Keeps the key store and the usage book in step with their files: every second it
+ * re-reads a key store changed on disk, and every {@link #SAVE_SECONDS} seconds it saves
+ * usage and last-used times, so that a crash ({@code kill -9}) loses at most those few
+ * seconds. {@link #close()} saves once more, at shutdown.
+ */
+public final class Autosave implements AutoCloseable {
+    static final int SAVE_SECONDS = 5;
+
+    private final KeyStore store;
+    private final UsageBook usage;
+    private final Path usageFile;
+    private final Log log;
+    private final LongSupplier epochSeconds;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("key-store-autosave").factory());
+
+    public Autosave(KeyStore store, UsageBook usage, Path usageFile, Log log, LongSupplier epochSeconds) {
+        this.store = store;
+        this.usage = usage;
+        this.usageFile = usageFile;
+        this.log = log;
+        this.epochSeconds = epochSeconds;
+        timer.scheduleWithFixedDelay(this::reload, 1, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::save, SAVE_SECONDS, SAVE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Where a key store's usage is kept: beside it, {@code keys.json} → {@code keys.usage.json}. */
+    public static Path usageFileOf(Path keysFile) {
+        String name = keysFile.getFileName().toString();
+        String base = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+        return keysFile.resolveSibling(base + ".usage.json");
+    }
+
+    private void reload() {
+        try {
+            if (store.reloadIfChanged()) {
+                log.info("key_store_reloaded", "file", store.file().toString(), "keys", store.keys().size());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("key_store_unreadable", "file", store.file().toString(), "error", e.getMessage(),
+                    "keeping", store.keys().size());
+        }
+    }
+
+    /** Saves usage and last-used times now; failures are logged, and tried again next time. */
+    public void save() {
+        try {
+            usage.saveIfChanged(usageFile, epochSeconds.getAsLong());
+        } catch (IOException | RuntimeException e) {
+            log.warn("usage_not_saved", "file", usageFile.toString(), "error", e.getMessage());
+        }
+        try {
+            store.saveLastUsed();
+        } catch (IOException | RuntimeException e) {
+            log.warn("key_store_not_saved", "file", store.file().toString(), "error", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        save();
+    }
+}

@@ -1,0 +1,236 @@
+package gateway.keys;
+
+import gateway.json.Json;
+import gateway.json.JsonArray;
+import gateway.json.JsonObject;
+import gateway.json.JsonValue;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * The keys an admin creates, kept in {@code KEYS_FILE} (JSON): each change is written to
+ * the file before it takes effect, so a key the admin API confirmed is never lost; the
+ * file is read again when it changes on disk. Lookups read an immutable snapshot, so a
+ * request never waits for a writer.
+ */
+public final class KeyStore {
+    /** A new key and its secret, which exists only in this answer. */
+    public record Created(StoredKey key, String secret) {
+    }
+
+    private record Snapshot(Map<String, StoredKey> byId, Map<String, StoredKey> byDigest) {
+        static Snapshot of(List<StoredKey> keys) {
+            var byId = new LinkedHashMap<String, StoredKey>();
+            var byDigest = new LinkedHashMap<String, StoredKey>();
+            for (StoredKey key : keys) {
+                byId.put(key.id(), key);
+                byDigest.put(key.digest(), key);
+            }
+            return new Snapshot(byId, byDigest);
+        }
+    }
+
+    private static final String SECRET_PREFIX = "gw-";
+    private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path file;
+    private volatile Snapshot snapshot;
+    /** When each key was last used (epoch seconds); saved with the keys, every few seconds, not on every request. */
+    private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
+    private volatile boolean usedSinceSave;
+    /** The file as last read or written, to tell a change made by someone else. */
+    private String fileStamp = "";
+
+    private KeyStore(Path file) {
+        this.file = file;
+    }
+
+    /**
+     * Opens the key store of {@code file}; a file that does not exist yet is an empty store.
+     *
+     * @throws IllegalArgumentException when the file cannot be read or is not a key store
+     */
+    public static KeyStore open(Path file) {
+        var store = new KeyStore(file);
+        try {
+            store.read();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return store;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public List<StoredKey> keys() {
+        return List.copyOf(snapshot.byId().values());
+    }
+
+    public Optional<StoredKey> byId(String id) {
+        return Optional.ofNullable(snapshot.byId().get(id));
+    }
+
+    /** The key whose secret is {@code secret}, or null: one lookup of its digest. */
+    public StoredKey bySecret(String secret) {
+        return snapshot.byDigest().get(digest(secret));
+    }
+
+    public Long lastUsed(String id) {
+        return lastUsed.get(id);
+    }
+
+    /** Notes that the key {@code id} was used at {@code now} (epoch seconds). */
+    public void used(String id, long now) {
+        lastUsed.put(id, now);
+        usedSinceSave = true;
+    }
+
+    public synchronized Created create(String name, KeyPolicy policy, Long expiresAt, long now) throws IOException {
+        String secret = newSecret();
+        var key = new StoredKey("key_" + HexFormat.of().formatHex(randomBytes(8)), name, digest(secret),
+                secret.substring(0, SECRET_PREFIX.length() + 4), secret.substring(secret.length() - 4), now,
+                expiresAt, false, policy);
+        var keys = new ArrayList<>(snapshot.byId().values());
+        keys.add(key);
+        save(keys);
+        return new Created(key, secret);
+    }
+
+    /** Changes a key; empty when there is no such key. */
+    public synchronized Optional<StoredKey> update(String id, UnaryOperator<StoredKey> change) throws IOException {
+        StoredKey old = snapshot.byId().get(id);
+        if (old == null) {
+            return Optional.empty();
+        }
+        StoredKey changed = change.apply(old);
+        save(snapshot.byId().values().stream().map(key -> key.id().equals(id) ? changed : key).toList());
+        return Optional.of(changed);
+    }
+
+    /** Gives a key a new secret; the old one stops working at once. Its id, policy and usage stay. */
+    public synchronized Optional<Created> rotate(String id) throws IOException {
+        String secret = newSecret();
+        return update(id, key -> key.withSecret(digest(secret), secret.substring(0, SECRET_PREFIX.length() + 4),
+                secret.substring(secret.length() - 4))).map(key -> new Created(key, secret));
+    }
+
+    /** Deletes a key: its secret fails from the next request on. */
+    public synchronized boolean revoke(String id) throws IOException {
+        if (!snapshot.byId().containsKey(id)) {
+            return false;
+        }
+        save(snapshot.byId().values().stream().filter(key -> !key.id().equals(id)).toList());
+        lastUsed.remove(id);
+        return true;
+    }
+
+    /**
+     * Reads the file again if someone else changed it (an operator's edit, a restore);
+     * a broken file is left alone and the keys in memory stay.
+     *
+     * @return true when the keys were re-read
+     * @throws IOException when the changed file cannot be read or is not a key store
+     */
+    public synchronized boolean reloadIfChanged() throws IOException {
+        if (stamp().equals(fileStamp)) {
+            return false;
+        }
+        read();
+        return true;
+    }
+
+    /** Writes the last-used times, when keys were used since the last save. */
+    public synchronized void saveLastUsed() throws IOException {
+        if (usedSinceSave) {
+            usedSinceSave = false;
+            save(List.copyOf(snapshot.byId().values()));
+        }
+    }
+
+    private void read() throws IOException {
+        String stamp = stamp();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            snapshot = Snapshot.of(List.of());
+            fileStamp = stamp;
+            return;
+        }
+        var keys = new ArrayList<StoredKey>();
+        try {
+            JsonObject root = (JsonObject) Json.parse(text);
+            for (JsonValue entry : root.array("keys").orElseThrow(() -> new IllegalArgumentException("no 'keys' array")).values()) {
+                JsonObject json = (JsonObject) entry;
+                StoredKey key = StoredKey.fromFileJson(json);
+                keys.add(key);
+                json.longValue("last_used_at").ifPresent(at -> lastUsed.merge(key.id(), at, Math::max));
+            }
+        } catch (RuntimeException e) {
+            throw new IOException(file + " is not a key store: " + e.getMessage(), e);
+        }
+        snapshot = Snapshot.of(keys);
+        fileStamp = stamp;
+    }
+
+    /** Writes {@code keys} to the file, then makes them the keys in use. */
+    private void save(List<StoredKey> keys) throws IOException {
+        var entries = keys.stream().map(key -> (JsonValue) key.toFileJson(lastUsed.get(key.id()))).toList();
+        String text = Json.write(JsonObject.builder().put("version", 1).put("keys", new JsonArray(entries)).build());
+        AtomicFile.write(file, text + "\n");
+        snapshot = Snapshot.of(keys);
+        fileStamp = stamp();
+    }
+
+    /** The file's modification time and size: what tells that it changed. */
+    private String stamp() {
+        try {
+            return Files.getLastModifiedTime(file).toMillis() + "/" + Files.size(file);
+        } catch (NoSuchFileException e) {
+            return "none";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code gw-} and 32 base62 characters: 190 random bits. */
+    private static String newSecret() {
+        var secret = new StringBuilder(SECRET_PREFIX);
+        for (int i = 0; i < 32; i++) {
+            secret.append(BASE62[RANDOM.nextInt(BASE62.length)]); // nextInt is unbiased, unlike byte % 62
+        }
+        return secret.toString();
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    static String digest(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
