@@ -5,7 +5,6 @@ import gateway.json.JsonArray;
 import gateway.json.JsonObject;
 import gateway.json.JsonString;
 import gateway.json.JsonValue;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,13 +125,13 @@ record OpenApi(JsonObject root) {
      * chunks of the schema, or the Error schema's frame the description promises, ending with
      * {@code [DONE]}.
      */
-    List<String> problems(JsonObject documented, HttpResponse<String> live) {
+    List<String> problems(JsonObject documented, Http.Answer live) {
         var problems = new ArrayList<String>();
         var headers = headers(documented);
-        live.headers().map().keySet().stream().map(n -> n.toLowerCase(Locale.ROOT))
+        live.headers().keySet().stream()
                 .filter(n -> !PLAIN_HEADERS.contains(n) && !headers.contains(n))
                 .forEach(n -> problems.add("the header " + n + " is not documented"));
-        String mediaType = Http.mediaType(live);
+        String mediaType = live.mediaType();
         JsonObject schema = schema(documented, mediaType);
         if (schema == null) {
             problems.add("no schema for " + mediaType);

@@ -16,9 +16,10 @@ import gateway.json.JsonValue;
 import gateway.observe.Log;
 import gateway.web.OpenApi.Operation;
 import java.math.BigDecimal;
-import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The API reference served at {@code /openapi.json} is OpenAPI 3.1, documents every route
@@ -45,10 +47,19 @@ class OpenApiDocumentTest {
     static OpenApi api;
 
     @BeforeAll
-    static void start() {
-        gateway = Gateway.start(Settings.from(Map.of("PORT", "0", "ECHO_TOKEN_DELAY_MS", "0", "ADMIN_API_KEY", ADMIN_KEY,
-                "API_KEYS", "alice:" + KEY, "RATE_LIMIT_RPM", "100000")), new Log(line -> { }));
+    static void start(@TempDir Path keys) {
+        gateway = Gateway.start(settings(keys, "ECHO_TOKEN_DELAY_MS", "0", "RATE_LIMIT_RPM", "100000"), new Log(line -> { }));
         api = served(gateway);
+    }
+
+    /** A gateway with an admin key, a key store, the settings key {@link #KEY} (named carol), and these settings. */
+    static Settings settings(Path keys, String... more) {
+        var values = new HashMap<>(Map.of("PORT", "0", "ADMIN_API_KEY", ADMIN_KEY, "API_KEYS", "carol:" + KEY,
+                "KEYS_FILE", keys.resolve("keys.json").toString()));
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            values.put(more[i], more[i + 1]);
+        }
+        return Settings.from(values);
     }
 
     @AfterAll
@@ -59,8 +70,8 @@ class OpenApiDocumentTest {
     /** The document as the gateway serves it. */
     static OpenApi served(Gateway gateway) {
         var answer = Http.send("GET", gateway.uri().resolve("/openapi.json"), null);
-        assertEquals(200, answer.statusCode());
-        assertEquals("application/json", Http.mediaType(answer));
+        assertEquals(200, answer.status());
+        assertEquals("application/json", answer.mediaType());
         return new OpenApi((JsonObject) Json.parse(answer.body()));
     }
 
@@ -167,7 +178,7 @@ class OpenApiDocumentTest {
                 String path = op.path().replace("{id}", String.valueOf(keyId));
                 var answer = Http.send(op.method().toUpperCase(), gateway.uri().resolve(path),
                         example.getValue() == null ? null : example.getValue().toJson(), authorization(op));
-                int status = answer.statusCode();
+                int status = answer.status();
                 assertTrue(status >= 200 && status < 300, what + ": " + status + " " + answer.body());
                 JsonObject documented = api.response(op, status);
                 assertNotNull(documented, what + ": status " + status + " is not documented");
@@ -250,12 +261,12 @@ class OpenApiDocumentTest {
 
     private void assertServed(Operation chat, JsonObject body, String what) {
         var answer = Http.send("POST", gateway.uri().resolve(chat.path()), body.toJson(), authorization(chat));
-        assertEquals(200, answer.statusCode(), what + ": " + answer.body());
+        assertEquals(200, answer.status(), what + ": " + answer.body());
     }
 
     private void assertRefused(Operation chat, JsonObject body, String name, Set<String> codes) {
         var answer = Http.send("POST", gateway.uri().resolve(chat.path()), body.toJson(), authorization(chat));
-        assertEquals(400, answer.statusCode(), name + ": " + answer.body());
+        assertEquals(400, answer.status(), name + ": " + answer.body());
         var error = ((JsonObject) Json.parse(answer.body())).object("error").orElseThrow();
         assertEquals(name, error.string("param").orElse(null), answer.body());
         assertTrue(codes.contains(error.string("code").orElseThrow()), "undocumented code: " + answer.body());
