@@ -116,7 +116,7 @@ check "wrong method: 405 with Allow"      bash -c "grep -q 'HTTP/1.1 405' na.h &
 check "log: one line per request"         eventually has echo.log '"event":"request","request_id":"e2e-42"'
 
 curl -s -D k1.h -o k1.json "$keyed/v1/chat/completions" -d "$chat"
-check "no key: 401 unauthorized"          bash -c "grep -q 'HTTP/1.1 401' k1.h && grep -q '\"code\":\"unauthorized\"' k1.json"
+check "no key: 401 missing_api_key"       bash -c "grep -q 'HTTP/1.1 401' k1.h && grep -q '\"code\":\"missing_api_key\"' k1.json"
 curl -s -D k2.h -o k2.json "$keyed/v1/chat/completions" -H 'Authorization: Bearer sk-e2e-alice' -d "$chat"
 check "key: 200"                          has k2.h "HTTP/1.1 200"
 check "key: x-ratelimit headers"          grep -qi '^x-ratelimit-remaining-requests: 1' k2.h
@@ -217,6 +217,29 @@ check "admin: 404 without ADMIN_API_KEY"  has adm404.code 404
 curl -s "$routed/readyz" -o rrz.json
 check "/readyz: lists each backend"       bash -c "grep -q '\"backends\":\[{\"name\":\"m1\",\"state\":\"available\"' rrz.json"
 check "log: backend and attempts"         eventually bash -c "grep -q '\"backend\":\"m1\",\"attempts\":1' routed.log"
+
+# The web pages, and a key made in the admin API that outlives a restart, with its usage.
+admin=(-H 'Authorization: Bearer sk-e2e-admin')
+store_file="$work/store/keys.json"
+PORT=0 ECHO_TOKEN_DELAY_MS=0 ADMIN_API_KEY=sk-e2e-admin KEYS_FILE="$store_file" start store store gateway_started || exit 1
+curl -s -D page.h --compressed "$store/" -o page.html
+check "pages: / is the playground"        bash -c "grep -qi '^content-type: text/html' page.h && grep -qi '<title>' page.html"
+check "pages: strict CSP, gzipped"        bash -c "grep -qi \"^content-security-policy: default-src 'none'.*require-trusted-types-for 'script'\" page.h && grep -qi '^content-encoding: gzip' page.h"
+for path in /console /docs /openapi.json; do curl -s -o /dev/null -w '%{http_code}\n' "$store$path"; done >pages.codes
+check "pages: /console, /docs, /openapi.json" test "$(tr -d '\n' <pages.codes)" = "200200200"
+curl -s "${admin[@]}" "$store/admin/keys" -d '{"name":"e2e","limits":{"requests_per_minute":100}}' -o made.json
+secret=$(sed -n 's/.*"key":"\(gw-[A-Za-z0-9]*\)".*/\1/p' made.json); key_id=$(sed -n 's/^{"id":"\(key_[0-9a-f]*\)".*/\1/p' made.json)
+check "keys: created, secret shown once"  bash -c "test -n '$secret' && test -n '$key_id'"
+check "keys: the file holds no secret"    bash -c "test -n '$secret' && ! grep -qF '$secret' '$store_file' && test \$(stat -c %a '$store_file') = 600"
+curl -s -o kc1.json -w '%{http_code}' "$store/v1/chat/completions" -H "Authorization: Bearer $secret" -d "$chat" >kc1.code
+check "keys: the new key works"           has kc1.code 200
+kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
+PORT=0 ECHO_TOKEN_DELAY_MS=0 ADMIN_API_KEY=sk-e2e-admin KEYS_FILE="$store_file" start store2 store2 gateway_started || exit 1
+curl -s "${admin[@]}" "$store2/admin/usage?key=$key_id" -o used.json
+check "keys: usage survives a restart"    has used.json '"by_key":[{"requests":1,"errors":0,"input_tokens":2,"output_tokens":3'
+curl -s -X DELETE "${admin[@]}" "$store2/admin/keys/$key_id" -o /dev/null
+curl -s "$store2/v1/chat/completions" -H "Authorization: Bearer $secret" -d "$chat" -o kc2.json
+check "keys: revoked, then 401"           has kc2.json '"code":"invalid_api_key"'
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
