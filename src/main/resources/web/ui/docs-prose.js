@@ -52,5 +52,5 @@ export function codeBlock(text, label = 'Copy') {
     }
     setTimeout(() => { button.textContent = label; }, 2000);
   });
-  return { box: el('div', { class: 'code-box' }, pre, button), pre };
+  return { box: el('div', { class: 'code-box' }, button, pre), pre };
 }

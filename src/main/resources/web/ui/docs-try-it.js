@@ -143,10 +143,11 @@ export function tryIt(doc, { path, method, op, parameters, body }) {
     statusLine.textContent = 'Sending…';
     const started = performance.now();
     let first = 0; // the answer's headers, or a stream's first event: the time to the first token
+    let from = started; // generation: a stream's from its first event, a whole answer's from the request
     let usage = null;
     const times = () => {
       const now = performance.now();
-      const rate = usage && first && now > first ? `, ${(usage.completion_tokens / ((now - first) / 1000)).toFixed(1)} tokens/s` : '';
+      const rate = usage && now > from ? `, ${(usage.completion_tokens / ((now - from) / 1000)).toFixed(1)} tokens/s` : '';
       timing.textContent = `TTFT ${first ? ms(first - started) : '…'}, total ${ms(now - started)}${rate}`;
     };
     const explain = (error) => {
@@ -166,7 +167,7 @@ export function tryIt(doc, { path, method, op, parameters, body }) {
         eventsPart.hidden = false;
         textPart.hidden = false;
         for await (const { data } of sseEvents(response)) {
-          first ||= performance.now();
+          if (!first) from = first = performance.now();
           const frame = parse(data);
           eventList.append(el('li', { class: data === '[DONE]' ? 'done' : null }, el('code', {}, data)));
           if (frame?.error) explain(errorFromBody(frame));
