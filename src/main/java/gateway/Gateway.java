@@ -142,7 +142,8 @@ public final class Gateway implements AutoCloseable {
             router.route("GET", "/", pages.file("index.html"))
                     .route("GET", "/docs", pages.file("docs.html"))
                     .route("GET", "/openapi.json", pages.file("openapi.json"))
-                    .route("GET", "/ui/{file}", pages::asset);
+                    .route("GET", "/ui/{file}", pages::asset)
+                    .route("GET", "/favicon.ico", pages.file("ui/icon.svg")); // browsers ask for it anyway
             if (!admin.isEmpty()) {
                 router.route("GET", "/console", pages.file("console.html"));
             }

@@ -3,6 +3,7 @@ package gateway.browser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,11 +62,17 @@ public final class Browser implements AutoCloseable {
         Path profile = home.resolve("profile");
         Path log = home.resolve("chromium.log");
         Process process = null;
+        HttpClient client = null;
         try {
             // Output goes to a file so that Chromium never blocks on a full pipe nobody reads.
             process = new ProcessBuilder(command(profile)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new Browser(process, home, new Cdp(awaitEndpoint(process, profile)));
+            // A JDK HttpClient takes most of a second to make (its TLS setup): make it while Chromium starts.
+            client = HttpClient.newHttpClient();
+            return new Browser(process, home, new Cdp(client, awaitEndpoint(process, profile)));
         } catch (IOException | RuntimeException e) {
+            if (client != null) {
+                client.close();
+            }
             if (process != null) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();

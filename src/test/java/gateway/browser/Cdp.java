@@ -42,7 +42,7 @@ final class Cdp implements AutoCloseable {
     record Event(String method, JsonObject params, String sessionId) {
     }
 
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final HttpClient client;
     private final WebSocket socket;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
@@ -50,7 +50,9 @@ final class Cdp implements AutoCloseable {
     /** Why the connection ended, once it has: later commands fail at once instead of timing out. */
     private volatile String closed;
 
-    Cdp(URI endpoint) {
+    /** Connects to {@code endpoint} ({@code ws://127.0.0.1:<port>/devtools/browser/<id>}); closing closes {@code client}. */
+    Cdp(HttpClient client, URI endpoint) {
+        this.client = client;
         // The JDK client sends no Origin header, so Chromium accepts it without --remote-allow-origins.
         socket = client.newWebSocketBuilder().connectTimeout(COMMAND_TIMEOUT)
                 .buildAsync(endpoint, new Listener()).orTimeout(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
