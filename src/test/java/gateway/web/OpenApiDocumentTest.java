@@ -41,7 +41,8 @@ class OpenApiDocumentTest {
     static final String ADMIN_KEY = "sk-admin-docs";
     static final String KEY = "sk-alice-docs";
     /** The web pages' routes: pages, not API, so not in the reference. Checked to exist, so the list cannot go stale. */
-    static final Set<String> PAGES = Set.of("GET /", "GET /console", "GET /docs", "GET /openapi.json", "GET /ui/{file}");
+    static final Set<String> PAGES = Set.of("GET /", "GET /console", "GET /docs", "GET /openapi.json", "GET /ui/{file}",
+            "GET /favicon.ico");
 
     static Gateway gateway;
     static OpenApi api;
