@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -198,6 +199,11 @@ public final class Gateway implements AutoCloseable {
     /** The port listened on: the one chosen by the system when {@code PORT} was 0. */
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** The routes served, as {@code "METHOD path"}: what the API reference must document. */
+    public List<String> routes() {
+        return router.routes();
     }
 
     /** Where replies come from: {@code echo} or the backend's chat URL. */
