@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -127,31 +128,48 @@ public final class Gateway implements AutoCloseable {
                 .route("GET", "/health", Gateway::live)
                 .route("GET", "/readyz", this::ready)
                 .route("GET", "/metrics", this::metrics)
-                .route("GET", "/me/usage", keys.report()::mine)
-                .route("GET", "/admin/backends", Access.adminOnly(admin, this::backends))
-                .route("GET", "/admin/keys", Access.adminOnly(admin, keys.keys()::list))
-                .route("POST", "/admin/keys", Access.adminOnly(admin, keys.keys()::create))
-                .route("GET", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::get))
-                .route("PATCH", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::update))
-                .route("DELETE", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::revoke))
-                .route("POST", "/admin/keys/{id}/rotate", Access.adminOnly(admin, keys.keys()::rotate))
-                .route("GET", "/admin/usage", Access.adminOnly(admin, keys.report()::all));
+                .route("GET", "/me/usage", keys.report()::mine);
+        // Without an admin key the admin API does not exist: 404 for any method, not a 405 that lists the methods.
+        if (!admin.isEmpty()) {
+            router.route("GET", "/admin/backends", Access.adminOnly(admin, this::backends))
+                    .route("GET", "/admin/keys", Access.adminOnly(admin, keys.keys()::list))
+                    .route("POST", "/admin/keys", Access.adminOnly(admin, keys.keys()::create))
+                    .route("GET", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::get))
+                    .route("PATCH", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::update))
+                    .route("DELETE", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::revoke))
+                    .route("POST", "/admin/keys/{id}/rotate", Access.adminOnly(admin, keys.keys()::rotate))
+                    .route("GET", "/admin/usage", Access.adminOnly(admin, keys.report()::all));
+        }
         if (settings.server().uiEnabled()) {
             var pages = WebPages.load();
             router.route("GET", "/", pages.file("index.html"))
                     .route("GET", "/docs", pages.file("docs.html"))
                     .route("GET", "/openapi.json", pages.file("openapi.json"))
-                    .route("GET", "/ui/{file}", pages::asset);
+                    .route("GET", "/ui/{file}", pages::asset)
+                    .route("GET", "/favicon.ico", pages.file("ui/icon.svg")); // browsers ask for it anyway
             if (!admin.isEmpty()) {
                 router.route("GET", "/console", pages.file("console.html"));
             }
         }
 
-        this.server = HttpServer.create(new InetSocketAddress(settings.server().host(), settings.server().port()), BACKLOG);
+        this.server = listen(settings);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext("/", router);
         server.start();
+    }
+
+    /** The listening socket; when it cannot be had, what was started already (checks, autosave) is stopped. */
+    private HttpServer listen(Settings settings) throws IOException {
+        try {
+            return HttpServer.create(new InetSocketAddress(settings.server().host(), settings.server().port()), BACKLOG);
+        } catch (IOException | RuntimeException e) {
+            keys.close();
+            if (routing != null) {
+                routing.close();
+            }
+            throw e;
+        }
     }
 
     /**
@@ -181,6 +199,11 @@ public final class Gateway implements AutoCloseable {
     /** The port listened on: the one chosen by the system when {@code PORT} was 0. */
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** The routes served, as {@code "METHOD path"}: what the API reference must document. */
+    public List<String> routes() {
+        return router.routes();
     }
 
     /** Where replies come from: {@code echo} or the backend's chat URL. */

@@ -17,14 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A client for the tests: real HTTP against servers on loopback. */
-final class TestHttp {
+/** A client for the tests (of every package): real HTTP against servers on loopback. */
+public final class TestHttp {
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private TestHttp() {
     }
 
-    static HttpResponse<String> post(URI uri, String body, String... headers) {
+    public static HttpResponse<String> post(URI uri, String body, String... headers) {
         var request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) {
             request.headers(headers);
@@ -32,7 +32,7 @@ final class TestHttp {
         return send(request.build());
     }
 
-    static HttpResponse<String> get(URI uri, String... headers) {
+    public static HttpResponse<String> get(URI uri, String... headers) {
         var request = HttpRequest.newBuilder(uri).GET();
         if (headers.length > 0) {
             request.headers(headers);
@@ -40,7 +40,7 @@ final class TestHttp {
         return send(request.build());
     }
 
-    static HttpResponse<String> send(HttpRequest request) {
+    public static HttpResponse<String> send(HttpRequest request) {
         try {
             return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -54,7 +54,7 @@ final class TestHttp {
      * Sends raw bytes on a connection of its own (HttpClient refuses malformed requests and
      * keeps connections open) and reads the whole answer, until the server closes.
      */
-    static String raw(int port, String request) throws IOException {
+    public static String raw(int port, String request) throws IOException {
         try (var socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(20_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
@@ -63,10 +63,13 @@ final class TestHttp {
     }
 
     /** Opens a streamed POST and returns the response whose body is read line by line. */
-    static HttpResponse<InputStream> open(URI uri, String body) {
+    public static HttpResponse<InputStream> open(URI uri, String body, String... headers) {
+        var request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
         try {
-            return CLIENT.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -75,7 +78,7 @@ final class TestHttp {
     }
 
     /** The payloads of an SSE body's {@code data:} lines, in order. */
-    static List<String> dataLines(String body) {
+    public static List<String> dataLines(String body) {
         List<String> data = new ArrayList<>();
         try (var reader = new BufferedReader(new java.io.StringReader(body))) {
             reader.lines().filter(line -> line.startsWith("data: ")).forEach(line -> data.add(line.substring(6)));
@@ -86,7 +89,7 @@ final class TestHttp {
     }
 
     /** Reads the next {@code data:} payload from a live stream, or null at its end. */
-    static String nextData(BufferedReader reader) throws IOException {
+    public static String nextData(BufferedReader reader) throws IOException {
         String line;
         while ((line = reader.readLine()) != null) {
             if (line.startsWith("data: ")) {
@@ -96,20 +99,20 @@ final class TestHttp {
         return null;
     }
 
-    static BufferedReader lines(HttpResponse<InputStream> response) {
+    public static BufferedReader lines(HttpResponse<InputStream> response) {
         return new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
     }
 
-    static JsonObject json(String text) {
+    public static JsonObject json(String text) {
         return (JsonObject) Json.parse(text);
     }
 
-    static JsonObject json(HttpResponse<String> response) {
+    public static JsonObject json(HttpResponse<String> response) {
         return json(response.body());
     }
 
     /** error.code of an OpenAI error body. */
-    static String errorCode(HttpResponse<String> response) {
+    public static String errorCode(HttpResponse<String> response) {
         return json(response).object("error").orElseThrow().string("code").orElse(null);
     }
 }

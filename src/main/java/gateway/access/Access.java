@@ -34,16 +34,18 @@ public final class Access {
     }
 
     /**
-     * The admin API's guard: when no admin key is set the route does not exist (404, so that
-     * nobody learns of it), else it needs that key, as an API key is sent (401).
+     * The admin API's guard: its key, as a bearer token only (401 otherwise). No other form
+     * is taken for it, so that nothing but a script that sets the header on purpose (never
+     * a browser on its own, as with cookies) can use it.
      */
     public static Handler adminOnly(ApiKeys adminKey, Handler next) {
         return exchange -> {
-            if (adminKey.isEmpty()) {
-                throw ApiError.notFound(exchange.method(), exchange.path());
-            }
             // Its answers may hold a key's secret: no cache may keep them.
             exchange.responseHeader("Cache-Control", "no-store");
+            String authorization = exchange.header("Authorization");
+            if (authorization == null || !authorization.strip().regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw ApiKeys.unauthorized("missing_api_key", "The admin API needs its key as 'Authorization: Bearer <ADMIN_API_KEY>'.");
+            }
             exchange.facts().caller(adminKey.authenticate(exchange::header));
             next.handle(exchange);
         };

@@ -68,6 +68,11 @@ final class AdminRequests {
     }
 
     static ApiError keyNotFound(String id) {
-        return new ApiError(404, "invalid_request_error", "key_not_found", "id", "No API key has the id '" + id + "'.");
+        return keyNotFound(id, "id");
+    }
+
+    /** @param param where the request named the key: the path's {@code id}, or the query's {@code key} */
+    static ApiError keyNotFound(String id, String param) {
+        return new ApiError(404, "invalid_request_error", "key_not_found", param, "No API key has the id '" + id + "'.");
     }
 }

@@ -28,6 +28,8 @@ public final class KeyAdmin {
     private final KeyStore store;
     private final KeyView view;
     private final LongSupplier epochSeconds;
+    /** Held from checking that a name is free to writing it, so that two requests at once cannot both take it. */
+    private final Object naming = new Object();
 
     /** @param store {@code null} without {@code KEYS_FILE}: keys are listed, not made */
     KeyAdmin(KeyStore store, KeyView view, LongSupplier epochSeconds) {
@@ -56,8 +58,13 @@ public final class KeyAdmin {
         requireStore();
         JsonObject body = AdminRequests.body(exchange, Set.of("name", "limits", "expires_at"));
         long now = epochSeconds.getAsLong();
-        String name = name(body.get("name"), null);
-        var created = store.create(name, KeyPolicy.fromJson(body.get("limits")), expiry(body.get("expires_at"), now), now);
+        KeyStore.Created created;
+        synchronized (naming) {
+            String name = name(body.get("name"), null);
+            KeyPolicy policy = KeyPolicy.fromJson(body.get("limits"));
+            Long expiresAt = expiry(body.get("expires_at"), now);
+            created = saved(() -> store.create(name, policy, expiresAt, now));
+        }
         exchange.respond(201, withSecret(view.of(created.key(), now), created.secret()));
     }
 
@@ -65,30 +72,51 @@ public final class KeyAdmin {
         String id = writable(exchange.pathParameter("id"));
         JsonObject body = AdminRequests.body(exchange, Set.of("name", "limits", "expires_at", "disabled"));
         long now = epochSeconds.getAsLong();
-        // Read and checked before the change, so that a bad member changes nothing.
-        String name = body.has("name") ? name(body.get("name"), id) : null;
-        KeyPolicy policy = body.has("limits") ? KeyPolicy.fromJson(body.get("limits")) : null;
-        Long expiry = body.has("expires_at") ? expiry(body.get("expires_at"), now) : null;
-        Boolean disabled = body.has("disabled") ? disabled(body.get("disabled")) : null;
-        StoredKey changed = store.update(id, key -> new StoredKey(key.id(), name != null ? name : key.name(), key.digest(),
-                key.prefix(), key.last4(), key.createdAt(), body.has("expires_at") ? expiry : key.expiresAt(),
-                disabled != null ? disabled : key.disabled(), policy != null ? policy : key.policy()))
-                .orElseThrow(() -> AdminRequests.keyNotFound(id));
+        StoredKey changed;
+        synchronized (naming) {
+            // Read and checked before the change, so that a bad member changes nothing.
+            String name = body.has("name") ? name(body.get("name"), id) : null;
+            KeyPolicy policy = body.has("limits") ? KeyPolicy.fromJson(body.get("limits")) : null;
+            Long expiry = body.has("expires_at") ? expiry(body.get("expires_at"), now) : null;
+            Boolean disabled = body.has("disabled") ? disabled(body.get("disabled")) : null;
+            changed = saved(() -> store.update(id, key -> new StoredKey(key.id(), name != null ? name : key.name(),
+                    key.digest(), key.prefix(), key.last4(), key.createdAt(), body.has("expires_at") ? expiry : key.expiresAt(),
+                    disabled != null ? disabled : key.disabled(), policy != null ? policy : key.policy())))
+                    .orElseThrow(() -> AdminRequests.keyNotFound(id));
+        }
         exchange.respond(200, view.of(changed, now));
     }
 
     public void rotate(Exchange exchange) throws IOException {
         String id = writable(exchange.pathParameter("id"));
-        var rotated = store.rotate(id).orElseThrow(() -> AdminRequests.keyNotFound(id));
+        var rotated = saved(() -> store.rotate(id)).orElseThrow(() -> AdminRequests.keyNotFound(id));
         exchange.respond(200, withSecret(view.of(rotated.key(), epochSeconds.getAsLong()), rotated.secret()));
     }
 
     public void revoke(Exchange exchange) throws IOException {
         String id = writable(exchange.pathParameter("id"));
-        if (!store.revoke(id)) {
+        if (!saved(() -> store.revoke(id))) {
             throw AdminRequests.keyNotFound(id);
         }
         exchange.respond(200, JsonObject.builder().put("id", id).put("object", "api_key").put("deleted", true).build());
+    }
+
+    /** A change of the key store, which reads and writes its file. */
+    private interface StoreChange<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a change of the key store; one it could not make is a 500 that says why. (An
+     * IOException would tell the router that the client left, and the client would get no answer.)
+     */
+    private static <T> T saved(StoreChange<T> change) {
+        try {
+            return change.run();
+        } catch (IOException e) {
+            throw new ApiError(500, "api_error", "key_store_error", null,
+                    "The key store was not changed: " + e.getMessage() + ". Check KEYS_FILE and its folder.");
+        }
     }
 
     /** The secret, in the one answer that will ever hold it. */

@@ -12,6 +12,7 @@ import gateway.keys.KeyStore;
 import gateway.keys.UsageBook;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -24,6 +25,8 @@ import java.util.function.LongSupplier;
 public final class UsageReport {
     static final long DEFAULT_SPAN = 24 * 3600;
     static final long MAX_SPAN = UsageBook.KEEP_DAYS * 24 * 3600L;
+    /** Year 10000: a later time is a mistake, and hours counted up to one near Long.MAX_VALUE would overflow. */
+    static final long MAX_EPOCH = 253_402_300_800L;
 
     private final UsageBook usage;
     private final KeyView view;
@@ -39,19 +42,29 @@ public final class UsageReport {
         this.epochSeconds = epochSeconds;
     }
 
-    /** {@code GET /admin/usage}. */
+    /**
+     * {@code GET /admin/usage}: every key's, revoked ones included (a revoked key's past
+     * requests still happened), or one key's.
+     */
     public void all(Exchange exchange) throws IOException {
         var query = AdminRequests.query(exchange);
         long now = epochSeconds.getAsLong();
         var keys = new ArrayList<JsonObject>();
+        var listed = new HashSet<String>();
         for (JsonValue key : view.all(now)) {
             keys.add((JsonObject) key);
+            listed.add(((JsonObject) key).string("id").orElseThrow());
+        }
+        for (String id : usage.keys()) {
+            if (!listed.contains(id)) {
+                keys.add(JsonObject.builder().put("id", id).put("name", "revoked " + id).build());
+            }
         }
         String only = query.get("key");
         if (only != null) {
             keys.removeIf(key -> !key.string("id").orElse("").equals(only));
             if (keys.isEmpty()) {
-                throw AdminRequests.keyNotFound(only);
+                throw AdminRequests.keyNotFound(only, "key");
             }
         }
         exchange.respond(200, report(query, keys, now).build());
@@ -101,9 +114,13 @@ public final class UsageReport {
             return fallback;
         }
         try {
-            return Long.parseLong(value.strip());
+            long epoch = Long.parseLong(value.strip());
+            if (epoch >= 0 && epoch < MAX_EPOCH) {
+                return epoch;
+            }
         } catch (NumberFormatException e) {
-            throw ApiError.invalidRequest("invalid_range", name, "'" + name + "' must be a time in seconds since 1970 (UTC).");
+            // answered below
         }
+        throw ApiError.invalidRequest("invalid_range", name, "'" + name + "' must be a time in seconds since 1970 (UTC).");
     }
 }

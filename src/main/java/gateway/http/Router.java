@@ -5,7 +5,9 @@ import com.sun.net.httpserver.HttpHandler;
 import gateway.observe.Log;
 import gateway.observe.Metrics;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -57,6 +59,14 @@ public final class Router implements HttpHandler {
                 : routes.computeIfAbsent(path, p -> new LinkedHashMap<>());
         byMethod.put(method, handler);
         return this;
+    }
+
+    /** Every route, as {@code "METHOD path"} in the order added (the API reference is checked against it). */
+    public List<String> routes() {
+        var all = new ArrayList<String>();
+        routes.forEach((path, byMethod) -> byMethod.keySet().forEach(method -> all.add(method + " " + path)));
+        templates.forEach((path, byMethod) -> byMethod.keySet().forEach(method -> all.add(method + " " + path.template())));
+        return all;
     }
 
     /**

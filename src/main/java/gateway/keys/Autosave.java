@@ -3,6 +3,7 @@ package gateway.keys;
 import gateway.observe.Log;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -10,12 +11,13 @@ import java.util.function.LongSupplier;
 
 /**
  * Keeps the key store and the usage book in step with their files: every second it
- * re-reads a key store changed on disk, and every {@link #SAVE_SECONDS} seconds it saves
+ * re-reads a key store changed on disk, and every {@link #SAVE_EVERY} (5 s) it saves
  * usage and last-used times, so that a crash ({@code kill -9}) loses at most those few
  * seconds. {@link #close()} saves once more, at shutdown.
  */
 public final class Autosave implements AutoCloseable {
-    static final int SAVE_SECONDS = 5;
+    static final Duration RELOAD_EVERY = Duration.ofSeconds(1);
+    static final Duration SAVE_EVERY = Duration.ofSeconds(5);
 
     private final KeyStore store;
     private final UsageBook usage;
@@ -26,13 +28,19 @@ public final class Autosave implements AutoCloseable {
             Thread.ofVirtual().name("key-store-autosave").factory());
 
     public Autosave(KeyStore store, UsageBook usage, Path usageFile, Log log, LongSupplier epochSeconds) {
+        this(store, usage, usageFile, log, epochSeconds, RELOAD_EVERY, SAVE_EVERY);
+    }
+
+    /** With other periods: tests use milliseconds. */
+    Autosave(KeyStore store, UsageBook usage, Path usageFile, Log log, LongSupplier epochSeconds,
+            Duration reloadEvery, Duration saveEvery) {
         this.store = store;
         this.usage = usage;
         this.usageFile = usageFile;
         this.log = log;
         this.epochSeconds = epochSeconds;
-        timer.scheduleWithFixedDelay(this::reload, 1, 1, TimeUnit.SECONDS);
-        timer.scheduleWithFixedDelay(this::save, SAVE_SECONDS, SAVE_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::reload, reloadEvery.toNanos(), reloadEvery.toNanos(), TimeUnit.NANOSECONDS);
+        timer.scheduleWithFixedDelay(this::save, saveEvery.toNanos(), saveEvery.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Where a key store's usage is kept: beside it, {@code keys.json} → {@code keys.usage.json}. */
@@ -69,7 +77,7 @@ public final class Autosave implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        timer.shutdown(); // a save under way finishes, rather than being interrupted half-written
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -108,7 +108,7 @@ public final class KeyStore {
         var key = new StoredKey("key_" + HexFormat.of().formatHex(randomBytes(8)), name, digest(secret),
                 secret.substring(0, SECRET_PREFIX.length() + 4), secret.substring(secret.length() - 4), now,
                 expiresAt, false, policy);
-        var keys = new ArrayList<>(snapshot.byId().values());
+        var keys = new ArrayList<>(current().values());
         keys.add(key);
         save(keys);
         return new Created(key, secret);
@@ -116,7 +116,7 @@ public final class KeyStore {
 
     /** Changes a key; empty when there is no such key. */
     public synchronized Optional<StoredKey> update(String id, UnaryOperator<StoredKey> change) throws IOException {
-        StoredKey old = snapshot.byId().get(id);
+        StoredKey old = current().get(id);
         if (old == null) {
             return Optional.empty();
         }
@@ -134,7 +134,7 @@ public final class KeyStore {
 
     /** Deletes a key: its secret fails from the next request on. */
     public synchronized boolean revoke(String id) throws IOException {
-        if (!snapshot.byId().containsKey(id)) {
+        if (!current().containsKey(id)) {
             return false;
         }
         save(snapshot.byId().values().stream().filter(key -> !key.id().equals(id)).toList());
@@ -161,8 +161,24 @@ public final class KeyStore {
     public synchronized void saveLastUsed() throws IOException {
         if (usedSinceSave) {
             usedSinceSave = false;
-            save(List.copyOf(snapshot.byId().values()));
+            try {
+                save(List.copyOf(current().values()));
+            } catch (IOException e) {
+                usedSinceSave = true; // tried again at the next save
+                throw e;
+            }
         }
+    }
+
+    /**
+     * The keys by id, as the file now holds them: each write starts from them, so that it
+     * never undoes a change someone else made since the last re-read (up to a second ago).
+     *
+     * @throws IOException when the file changed and cannot be read: it is left alone
+     */
+    private Map<String, StoredKey> current() throws IOException {
+        reloadIfChanged();
+        return snapshot.byId();
     }
 
     private void read() throws IOException {

@@ -56,6 +56,11 @@ public final class UsageBook {
         changedSinceSave = true;
     }
 
+    /** Every key with usage kept, revoked ones included. */
+    public synchronized List<String> keys() {
+        return List.copyOf(hours.keySet());
+    }
+
     /** Key {@code id}'s totals over the hours starting in {@code [from, to)}. */
     public synchronized Totals total(String id, long from, long to) {
         var byHour = hours.get(id);

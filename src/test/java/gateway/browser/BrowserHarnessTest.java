@@ -80,6 +80,8 @@ class BrowserHarnessTest {
         assertEquals("two\n", page.evalString("document.getElementById('box').value"), "Shift+Enter types a newline");
         page.press(Key.TAB);
         assertEquals("after", page.evalString("document.activeElement.id"), "Tab moves the focus on");
+        page.press(Key.SHIFT_TAB);
+        assertEquals("box", page.evalString("document.activeElement.id"), "Shift+Tab moves it back");
         assertEquals("[\"Enter\",\"Shift+Enter\",\"Escape\",\"Tab\"]", page.eval("keys").toJson());
         page.click("#after");
         assertEquals(1, page.evalLong("clicks"));

@@ -152,6 +152,18 @@ class SettingsTest {
     }
 
     @Test
+    void theKeyStoreIsAFileAndTildeIsTheHomeFolder() {
+        assertNull(Settings.defaults().access().keysFile(), "none by default");
+        assertNull(Settings.from(Map.of("KEYS_FILE", "  ")).access().keysFile());
+        assertEquals(Path.of("/srv/gateway/keys.json"), Settings.from(Map.of("KEYS_FILE", "/srv/gateway/keys.json")).access().keysFile());
+        assertEquals(Path.of(System.getProperty("user.home"), ".gateway", "keys.json"),
+                Settings.from(Map.of("KEYS_FILE", "~/.gateway/keys.json")).access().keysFile());
+        var effective = Settings.from(Map.of("KEYS_FILE", "/srv/keys.json", "ADMIN_API_KEY", "admin-secret")).effective();
+        assertEquals("/srv/keys.json", effective.get("KEYS_FILE"));
+        assertEquals("<redacted>", effective.get("ADMIN_API_KEY"));
+    }
+
+    @Test
     void withPortCopiesEverythingElse() {
         Settings s = Settings.from(Map.of("DEFAULT_MODEL", "m")).withPort(0);
         assertEquals(0, s.server().port());

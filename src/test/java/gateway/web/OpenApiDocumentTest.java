@@ -1,0 +1,292 @@
+package gateway.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gateway.Gateway;
+import gateway.config.Settings;
+import gateway.json.Json;
+import gateway.json.JsonArray;
+import gateway.json.JsonNumber;
+import gateway.json.JsonObject;
+import gateway.json.JsonString;
+import gateway.json.JsonValue;
+import gateway.observe.Log;
+import gateway.web.OpenApi.Operation;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The API reference served at {@code /openapi.json} is OpenAPI 3.1, documents every route
+ * the gateway serves and no other, and tells the truth: each example, sent to a real
+ * gateway, gets an answer of the documented status, headers and schema, and the request
+ * schema's limits are the ones the gateway enforces. (Error codes: {@link OpenApiErrorsTest}.)
+ */
+class OpenApiDocumentTest {
+    static final String ADMIN_KEY = "sk-admin-docs";
+    static final String KEY = "sk-alice-docs";
+    /** The web pages' routes: pages, not API, so not in the reference. Checked to exist, so the list cannot go stale. */
+    static final Set<String> PAGES = Set.of("GET /", "GET /console", "GET /docs", "GET /openapi.json", "GET /ui/{file}",
+            "GET /favicon.ico");
+
+    static Gateway gateway;
+    static OpenApi api;
+
+    @BeforeAll
+    static void start(@TempDir Path keys) {
+        gateway = Gateway.start(settings(keys, "ECHO_TOKEN_DELAY_MS", "0", "RATE_LIMIT_RPM", "100000"), new Log(line -> { }));
+        api = served(gateway);
+    }
+
+    /** A gateway with an admin key, a key store, the settings key {@link #KEY} (named carol), and these settings. */
+    static Settings settings(Path keys, String... more) {
+        var values = new HashMap<>(Map.of("PORT", "0", "ADMIN_API_KEY", ADMIN_KEY, "API_KEYS", "carol:" + KEY,
+                "KEYS_FILE", keys.resolve("keys.json").toString()));
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            values.put(more[i], more[i + 1]);
+        }
+        return Settings.from(values);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    /** The document as the gateway serves it. */
+    static OpenApi served(Gateway gateway) {
+        var answer = Http.send("GET", gateway.uri().resolve("/openapi.json"), null);
+        assertEquals(200, answer.status());
+        assertEquals("application/json", answer.mediaType());
+        return new OpenApi((JsonObject) Json.parse(answer.body()));
+    }
+
+    @Test
+    void isOpenApi31WithBearerKeys() {
+        assertTrue(api.root().string("openapi").orElseThrow().startsWith("3.1."));
+        assertTrue(api.root().object("info").flatMap(info -> info.string("title")).isPresent());
+        var schemes = OpenApi.object(OpenApi.object(api.root(), "components"), "securitySchemes");
+        for (String scheme : List.of("bearerAuth", "adminAuth")) {
+            assertEquals("{\"type\":\"http\",\"scheme\":\"bearer\"}",
+                    OpenApi.object(schemes, scheme).toBuilder().remove("description").build().toJson(), scheme);
+        }
+    }
+
+    @Test
+    void documentsEveryRouteTheGatewayServesAndNoOther() {
+        var served = new TreeSet<>(gateway.routes());
+        assertTrue(served.containsAll(PAGES), "pages listed here but not served: " + PAGES);
+        served.removeAll(PAGES);
+        var documented = api.operations().stream().map(Operation::route).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(served, documented);
+    }
+
+    @Test
+    void everyOperationIsCompleteAndItsCurlHoldsNoKey() {
+        var ids = new HashSet<String>();
+        for (Operation op : api.operations()) {
+            String id = op.json().string("operationId").orElseThrow(() -> new AssertionError(op.route() + ": no operationId"));
+            assertTrue(ids.add(id), "operationId used twice: " + id);
+            assertTrue(op.json().string("summary").isPresent(), op.route() + ": no summary");
+            assertTrue(op.json().array("tags").map(JsonArray::size).orElse(0) > 0, op.route() + ": no tag");
+            var curl = op.json().array("x-codeSamples").orElseThrow(() -> new AssertionError(op.route() + ": no x-codeSamples"));
+            for (JsonValue sample : curl.values()) {
+                String source = ((JsonObject) sample).string("source").orElseThrow();
+                assertTrue(source.startsWith("curl ") && source.contains(op.path().replaceAll("\\{\\w+}.*", "")), source);
+                assertFalse(source.contains(KEY) || source.contains(ADMIN_KEY) || source.matches("(?s).*Bearer (sk|gw)-.*"), source);
+                if (!isOpen(op)) {
+                    assertTrue(source.contains(needsAdmin(op) ? "$GATEWAY_ADMIN_KEY" : "$GATEWAY_API_KEY"), source);
+                }
+            }
+        }
+        var chat = api.operation("POST /v1/chat/completions");
+        assertEquals(List.of("basic", "streaming"), List.copyOf(api.requestExamples(chat).keySet()));
+        var media = OpenApi.object(api.response(chat, 200), "content").members().keySet();
+        assertEquals(Set.of("application/json", "text/event-stream"), media);
+    }
+
+    @Test
+    void everyReferenceResolvesEveryComponentIsUsedAndEverySchemaKeywordIsChecked() {
+        var refs = new TreeSet<String>();
+        api.forEachObject(object -> object.string("$ref").ifPresent(ref -> {
+            assertNotNull(api.pointer(ref), "dangling $ref " + ref);
+            refs.add(ref);
+        }));
+        var components = OpenApi.object(api.root(), "components");
+        components.members().forEach((kind, members) -> {
+            if (!kind.equals("securitySchemes")) {
+                ((JsonObject) members).members().keySet().forEach(name ->
+                        assertTrue(refs.contains("#/components/" + kind + "/" + name), "unused: " + kind + "/" + name));
+            }
+        });
+        var schemas = new ArrayList<JsonValue>(OpenApi.object(components, "schemas").members().values());
+        api.forEachObject(object -> {
+            if (object.has("schema")) {
+                schemas.add(object.get("schema"));
+            }
+        });
+        schemas.forEach(this::assertOnlyKnownKeywords);
+    }
+
+    private void assertOnlyKnownKeywords(JsonValue schema) {
+        if (!(schema instanceof JsonObject object)) {
+            return;
+        }
+        for (var member : object.members().entrySet()) {
+            String keyword = member.getKey();
+            assertTrue(SchemaCheck.KEYWORDS.contains(keyword) || SchemaCheck.ANNOTATIONS.contains(keyword),
+                    "SchemaCheck does not check '" + keyword + "' in " + object.toJson());
+            switch (keyword) {
+                case "properties" -> ((JsonObject) member.getValue()).members().values().forEach(this::assertOnlyKnownKeywords);
+                case "items", "additionalProperties" -> assertOnlyKnownKeywords(member.getValue());
+                case "allOf", "oneOf", "anyOf" -> ((JsonArray) member.getValue()).values().forEach(this::assertOnlyKnownKeywords);
+                default -> { }
+            }
+        }
+    }
+
+    /**
+     * Every operation is called on a real gateway, with each of its request examples (or
+     * none): the answer must be a success the operation documents, with documented headers
+     * and a body of the documented schema. The key routes run in a life cycle: create first
+     * (its id fills {@code {id}}), delete last.
+     */
+    @Test
+    void everyOperationAndExampleGetsTheAnswerItDocuments() {
+        var operations = new ArrayList<>(api.operations());
+        operations.sort((a, b) -> Integer.compare(lifeCycle(a), lifeCycle(b)));
+        String keyId = null;
+        int calls = 0;
+        for (Operation op : operations) {
+            var examples = api.requestExamples(op);
+            for (var example : (examples.isEmpty() ? Collections.singletonMap("(no body)", (JsonValue) null) : examples).entrySet()) {
+                String what = op.route() + " with " + example.getKey();
+                String path = op.path().replace("{id}", String.valueOf(keyId));
+                var answer = Http.send(op.method().toUpperCase(), gateway.uri().resolve(path),
+                        example.getValue() == null ? null : example.getValue().toJson(), authorization(op));
+                int status = answer.status();
+                assertTrue(status >= 200 && status < 300, what + ": " + status + " " + answer.body());
+                JsonObject documented = api.response(op, status);
+                assertNotNull(documented, what + ": status " + status + " is not documented");
+                assertEquals(List.of(), api.problems(documented, answer), what + ": " + answer.body());
+                if (op.route().equals("POST /admin/keys")) {
+                    keyId = ((JsonObject) Json.parse(answer.body())).string("id").orElseThrow();
+                }
+                if (example.getKey().equals("streaming")) {
+                    assertTrue(Http.dataFrames(answer.body()).size() >= 4, answer.body());
+                }
+                calls++;
+            }
+        }
+        assertTrue(calls > operations.size(), "calls: " + calls);
+    }
+
+    /** Create a key first, delete it last; the rest in between. */
+    private static int lifeCycle(Operation op) {
+        return switch (op.route()) {
+            case "POST /admin/keys" -> 0;
+            case "DELETE /admin/keys/{id}" -> 2;
+            default -> 1;
+        };
+    }
+
+    /**
+     * Every bound the request schema states (minimum, maximum, minItems, maxItems,
+     * minLength, required) is the gateway's: the basic example changed to the bound is
+     * served, changed past it is refused with 400, {@code param} naming the field and a
+     * code the 400 response lists.
+     */
+    @Test
+    void theRequestSchemasLimitsAreTheGatewaysLimits() {
+        var chat = api.operation("POST /v1/chat/completions");
+        var basic = (JsonObject) api.requestExamples(chat).get("basic");
+        var schema = (JsonObject) api.pointer("#/components/schemas/ChatCompletionRequest");
+        Set<String> codes = OpenApi.codes(api.response(chat, 400));
+        int checks = 0;
+        for (var property : OpenApi.object(schema, "properties").members().entrySet()) {
+            String name = property.getKey();
+            var variants = new ArrayList<JsonObject>();
+            variants.add((JsonObject) api.resolve(property.getValue()));
+            ((JsonObject) api.resolve(property.getValue())).array("oneOf").ifPresent(one ->
+                    one.values().forEach(v -> variants.add((JsonObject) api.resolve(v))));
+            for (JsonObject variant : variants) {
+                for (String bound : List.of("minimum", "maximum", "minItems", "maxItems", "minLength")) {
+                    if (variant.has(bound)) {
+                        var limit = ((JsonNumber) variant.get(bound)).decimalValue();
+                        int sign = bound.startsWith("min") ? -1 : 1;
+                        BigDecimal step = !bound.endsWith("imum") || variant.get("type").toJson().contains("integer")
+                                ? BigDecimal.ONE : new BigDecimal("0.5");
+                        assertServed(chat, basic.with(name, valueOf(basic, name, bound, limit)), name + " at its " + bound);
+                        var past = limit.add(step.multiply(BigDecimal.valueOf(sign)));
+                        assertRefused(chat, basic.with(name, valueOf(basic, name, bound, past)), name, codes);
+                        checks++;
+                    }
+                }
+            }
+        }
+        for (JsonValue required : schema.array("required").orElseThrow().values()) {
+            String name = ((JsonString) required).value();
+            assertRefused(chat, basic.toBuilder().remove(name).build(), name, codes);
+            checks++;
+        }
+        assertTrue(checks >= 12, "bounds checked: " + checks);
+    }
+
+    /** A value of {@code name} at {@code size}: a number, or an array or string of that length. */
+    private static JsonValue valueOf(JsonObject basic, String name, String bound, BigDecimal size) {
+        if (bound.endsWith("imum")) {
+            return new JsonNumber(size.toPlainString());
+        }
+        int n = size.intValueExact();
+        if (bound.endsWith("Length")) {
+            return new JsonString("m".repeat(n));
+        }
+        JsonValue item = basic.array(name).map(list -> list.get(0)).orElse(new JsonString("stop"));
+        return new JsonArray(Collections.nCopies(n, item));
+    }
+
+    private void assertServed(Operation chat, JsonObject body, String what) {
+        var answer = Http.send("POST", gateway.uri().resolve(chat.path()), body.toJson(), authorization(chat));
+        assertEquals(200, answer.status(), what + ": " + answer.body());
+    }
+
+    private void assertRefused(Operation chat, JsonObject body, String name, Set<String> codes) {
+        var answer = Http.send("POST", gateway.uri().resolve(chat.path()), body.toJson(), authorization(chat));
+        assertEquals(400, answer.status(), name + ": " + answer.body());
+        var error = ((JsonObject) Json.parse(answer.body())).object("error").orElseThrow();
+        assertEquals(name, error.string("param").orElse(null), answer.body());
+        assertTrue(codes.contains(error.string("code").orElseThrow()), "undocumented code: " + answer.body());
+        assertEquals(List.of(), api.problems(api.response(chat, 400), answer));
+    }
+
+    /** The Authorization header the operation's security asks for, as name and value. */
+    static String[] authorization(Operation op) {
+        if (isOpen(op)) {
+            return new String[0];
+        }
+        return new String[] {"Authorization", "Bearer " + (needsAdmin(op) ? ADMIN_KEY : KEY)};
+    }
+
+    static boolean isOpen(Operation op) {
+        return op.json().array("security").map(JsonArray::size).orElse(-1) == 0;
+    }
+
+    static boolean needsAdmin(Operation op) {
+        return op.json().array("security").map(JsonValue::toJson).orElse("").contains("adminAuth");
+    }
+}
