@@ -23,7 +23,7 @@ import java.util.function.BooleanSupplier;
  * with {@code BACKENDS} and their URLs set, an admin key, and the settings a test adds
  * (per-backend ones included, such as {@code BACKEND_B1_SLOTS}). Closing it closes all.
  */
-final class Fleet implements AutoCloseable {
+public final class Fleet implements AutoCloseable {
     static final String ADMIN_KEY = "sk-admin-fleet";
 
     final List<MockBackend> mocks;
@@ -111,7 +111,7 @@ final class Fleet implements AutoCloseable {
      * For states the gateway reaches on its own thread (a request queued, a client's
      * departure noticed), which no response announces.
      */
-    static void await(String what, BooleanSupplier condition) {
+    public static void await(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

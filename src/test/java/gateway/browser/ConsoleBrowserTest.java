@@ -1,13 +1,12 @@
-package gateway;
+package gateway.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import gateway.browser.BrowserExtension;
-import gateway.browser.Key;
-import gateway.browser.Page;
-import gateway.browser.Problem;
+import gateway.Fleet;
+import gateway.Gateway;
+import gateway.TestHttp;
 import gateway.config.Settings;
 import gateway.json.Json;
 import gateway.json.JsonObject;
