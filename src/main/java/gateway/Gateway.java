@@ -9,10 +9,7 @@ import gateway.config.Settings;
 import gateway.config.SettingsException;
 import gateway.http.ApiError;
 import gateway.http.Departures;
-import gateway.http.Exchange;
 import gateway.http.Router;
-import gateway.json.JsonArray;
-import gateway.json.JsonObject;
 import gateway.observe.Log;
 import gateway.observe.Metrics;
 import gateway.route.RoutingWorker;
@@ -25,7 +22,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -42,12 +38,14 @@ import java.util.concurrent.Executors;
  * A request's path through it:
  * <pre>
  * client ─▶ HttpServer (one virtual thread per request)
- *           └─ Router          request id; exact path and method → 404 / 405; catches
+ *           └─ Router          request id; path (or /admin/keys/{id}) and method → 404 / 405; catches
  *              │               everything → OpenAI-shaped error; log + metrics at the end
  *              └─ InFlightLimit  MAX_REQUESTS_IN_FLIGHT chats at once, else → 503 overloaded
  *                 │            (before it: 503 shutting_down once the gateway drains)
- *                 └─ Access    API key → 401; rate limit → 429; charges tokens at the end
- *                    └─ ChatEndpoint  body (MAX_BODY_BYTES → 413), parse → 400, check → 400
+ *                 └─ Access    API key (API_KEYS, KEYS_FILE) → 401; budget, at once, rate → 429;
+ *                    │         tokens charged and usage counted at the end
+ *                    └─ ChatEndpoint  body (MAX_BODY_BYTES → 413), parse → 400, check → 400,
+ *                       │             a model the key may not use → 403
  *                       └─ Worker     echo locally, or RoutingWorker:
  *                          │            model (after aliases) → pool of backends → 404
  *                          │            a free slot, or the fair queue → 429 / 503
@@ -117,21 +115,22 @@ public final class Gateway implements AutoCloseable {
         var access = new Access(keys.callers(), new RateLimiter(settings.access().rateLimits(), System::nanoTime),
                 keys.usage(), Gateway::epochSeconds);
         var admin = settings.access().adminKey();
+        var status = new StatusEndpoints(worker, routing, metrics, settings.echoMode(), () -> draining);
 
         // Checked first, so an overloaded gateway does no work, not even a key lookup, for a request it turns away.
         var inFlight = new InFlightLimit(settings.limits().maxRequestsInFlight());
 
         this.router = new Router(metrics, log, settings.server().cors(), departures)
                 .route("POST", "/v1/chat/completions", whileOpen(inFlight.guard(access.guard(chat::handle))))
-                .route("GET", "/v1/models", whileOpen(access.identify(this::models)))
-                .route("GET", "/healthz", Gateway::live)
-                .route("GET", "/health", Gateway::live)
-                .route("GET", "/readyz", this::ready)
-                .route("GET", "/metrics", this::metrics)
+                .route("GET", "/v1/models", whileOpen(access.identify(status::models)))
+                .route("GET", "/healthz", StatusEndpoints::live)
+                .route("GET", "/health", StatusEndpoints::live)
+                .route("GET", "/readyz", status::ready)
+                .route("GET", "/metrics", status::metrics)
                 .route("GET", "/me/usage", keys.report()::mine);
         // Without an admin key the admin API does not exist: 404 for any method, not a 405 that lists the methods.
         if (!admin.isEmpty()) {
-            router.route("GET", "/admin/backends", Access.adminOnly(admin, this::backends))
+            router.route("GET", "/admin/backends", Access.adminOnly(admin, status::backends))
                     .route("GET", "/admin/keys", Access.adminOnly(admin, keys.keys()::list))
                     .route("POST", "/admin/keys", Access.adminOnly(admin, keys.keys()::create))
                     .route("GET", "/admin/keys/{id}", Access.adminOnly(admin, keys.keys()::get))
@@ -271,49 +270,5 @@ public final class Gateway implements AutoCloseable {
 
     private static long epochSeconds() {
         return System.currentTimeMillis() / 1000;
-    }
-
-    /** {@code GET /v1/models}: the models of the backends, those the caller's key may use. */
-    private void models(Exchange exchange) throws IOException {
-        JsonObject list = worker.models();
-        var allowed = list.array("data").orElse(JsonArray.of()).values().stream()
-                .filter(model -> model instanceof JsonObject m && exchange.facts().mayUse(m.string("id").orElse(null)))
-                .toList();
-        exchange.respond(200, list.with("data", new JsonArray(allowed)));
-    }
-
-    private static void live(Exchange exchange) throws IOException {
-        exchange.respond(200, JsonObject.builder().put("status", "ok").build());
-    }
-
-    /** JSON by default; Prometheus' text format for {@code ?format=prometheus} or {@code Accept: text/plain}. */
-    private void metrics(Exchange exchange) throws IOException {
-        String accept = exchange.header("Accept");
-        boolean prometheus = "format=prometheus".equals(exchange.query())
-                || (accept != null && accept.contains("text/plain"));
-        if (prometheus) {
-            exchange.respond(200, Metrics.PROMETHEUS_CONTENT_TYPE, metrics.toPrometheus());
-        } else {
-            exchange.respond(200, metrics.toJson());
-        }
-    }
-
-    /** Ready while not stopping and a backend takes requests (always, in echo mode); the body lists each backend's state. */
-    private void ready(Exchange exchange) throws IOException {
-        var reason = draining ? Optional.of("the gateway is shutting down") : worker.notReadyReason();
-        var body = JsonObject.builder()
-                .put("status", reason.isPresent() ? "unavailable" : "ready")
-                .put("mode", settings.echoMode() ? "echo" : "backend")
-                .put("reason", reason.orElse(null));
-        if (routing != null) {
-            body.put("backends", routing.backendStates(false).get("data"));
-        }
-        exchange.respond(reason.isPresent() ? 503 : 200, body.build());
-    }
-
-    /** {@code GET /admin/backends}: every backend's address, state, load and counters. */
-    private void backends(Exchange exchange) throws IOException {
-        exchange.respond(200, routing != null ? routing.backendStates(true)
-                : JsonObject.builder().put("object", "list").put("queue_depth", 0).put("data", JsonArray.of()).build());
     }
 }

@@ -1,0 +1,73 @@
+package gateway;
+
+import gateway.http.Exchange;
+import gateway.json.JsonArray;
+import gateway.json.JsonObject;
+import gateway.observe.Metrics;
+import gateway.route.RoutingWorker;
+import gateway.worker.Worker;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/** The routes that tell about the gateway rather than ask it for work: models, health, readiness, metrics, backends. */
+final class StatusEndpoints {
+    private final Worker worker;
+    /** The worker when there are backends, to show their states; null in echo mode. */
+    private final RoutingWorker routing;
+    private final Metrics metrics;
+    private final boolean echoMode;
+    private final BooleanSupplier draining;
+
+    StatusEndpoints(Worker worker, RoutingWorker routing, Metrics metrics, boolean echoMode, BooleanSupplier draining) {
+        this.worker = worker;
+        this.routing = routing;
+        this.metrics = metrics;
+        this.echoMode = echoMode;
+        this.draining = draining;
+    }
+
+    /** {@code GET /v1/models}: the models of the backends, those the caller's key may use. */
+    void models(Exchange exchange) throws IOException {
+        JsonObject list = worker.models();
+        var allowed = list.array("data").orElse(JsonArray.of()).values().stream()
+                .filter(model -> model instanceof JsonObject m && exchange.facts().mayUse(m.string("id").orElse(null)))
+                .toList();
+        exchange.respond(200, list.with("data", new JsonArray(allowed)));
+    }
+
+    static void live(Exchange exchange) throws IOException {
+        exchange.respond(200, JsonObject.builder().put("status", "ok").build());
+    }
+
+    /** JSON by default; Prometheus' text format for {@code ?format=prometheus} or {@code Accept: text/plain}. */
+    void metrics(Exchange exchange) throws IOException {
+        String accept = exchange.header("Accept");
+        boolean prometheus = "format=prometheus".equals(exchange.query())
+                || (accept != null && accept.contains("text/plain"));
+        if (prometheus) {
+            exchange.respond(200, Metrics.PROMETHEUS_CONTENT_TYPE, metrics.toPrometheus());
+        } else {
+            exchange.respond(200, metrics.toJson());
+        }
+    }
+
+    /** Ready while not stopping and a backend takes requests (always, in echo mode); the body lists each backend's state. */
+    void ready(Exchange exchange) throws IOException {
+        var reason = draining.getAsBoolean() ? Optional.of("the gateway is shutting down") : worker.notReadyReason();
+        var body = JsonObject.builder()
+                .put("status", reason.isPresent() ? "unavailable" : "ready")
+                .put("mode", echoMode ? "echo" : "backend")
+                .put("reason", reason.orElse(null));
+        if (routing != null) {
+            body.put("backends", routing.backendStates(false).get("data"));
+        }
+        exchange.respond(reason.isPresent() ? 503 : 200, body.build());
+    }
+
+    /** {@code GET /admin/backends}: every backend's address, state, load and counters. */
+    void backends(Exchange exchange) throws IOException {
+        exchange.respond(200, routing != null ? routing.backendStates(true)
+                : JsonObject.builder().put("object", "list").put("queue_depth", 0).put("data", JsonArray.of()).build());
+    }
+}
