@@ -65,11 +65,16 @@ public final class Access {
     public Handler guard(Handler next) {
         return exchange -> {
             if (callers.open()) {
-                limiter.admit("address:" + exchange.clientAddress()).forEach(exchange::responseHeader);
+                if (!limiter.defaults().any()) {
+                    next.handle(exchange); // nobody to tell apart, nothing to count
+                    return;
+                }
+                String address = "address:" + exchange.clientAddress();
+                limiter.admit(address).forEach(exchange::responseHeader);
                 try {
                     next.handle(exchange);
                 } finally {
-                    limiter.charge("address:" + exchange.clientAddress(), exchange.facts().tokensUsed());
+                    limiter.charge(address, exchange.facts().tokensUsed());
                 }
                 return;
             }
@@ -78,7 +83,7 @@ public final class Access {
             try {
                 budgets.check(caller, epochSeconds.getAsLong());
                 try (var slot = concurrency.enter(caller)) {
-                    limiter.admit("key:" + caller.id(), rateLimits(caller.policy())).forEach(exchange::responseHeader);
+                    limiter.admit(caller.id(), rateLimits(caller.policy())).forEach(exchange::responseHeader);
                     try {
                         next.handle(exchange);
                         failed = false;
@@ -86,7 +91,7 @@ public final class Access {
                         failed = false; // the client's choice, not a failure of the request
                         throw clientLeft;
                     } finally {
-                        limiter.charge("key:" + caller.id(), exchange.facts().tokensUsed());
+                        limiter.charge(caller.id(), exchange.facts().tokensUsed());
                     }
                 }
             } finally {
@@ -113,7 +118,9 @@ public final class Access {
     private Caller identify(Exchange exchange) {
         Caller caller = callers.identify(exchange::header);
         exchange.facts().caller(caller.name());
-        exchange.facts().allowModels(caller.policy()::allows);
+        if (caller.policy().models() != null) {
+            exchange.facts().allowModels(caller.policy()::allows);
+        }
         return caller;
     }
 

@@ -4,6 +4,8 @@ import gateway.http.ApiError;
 import gateway.keys.KeyPolicy;
 import gateway.keys.KeyStore;
 import gateway.keys.StoredKey;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -17,12 +19,15 @@ public final class Callers {
     private final ApiKeys settingsKeys;
     private final KeyStore store;
     private final LongSupplier epochSeconds;
+    /** The callers of API_KEYS, made once: they never change. */
+    private final Map<String, Caller> settingsCallers = new HashMap<>();
 
     /** @param store {@code null} without {@code KEYS_FILE} */
     public Callers(ApiKeys settingsKeys, KeyStore store, LongSupplier epochSeconds) {
         this.settingsKeys = settingsKeys;
         this.store = store;
         this.epochSeconds = epochSeconds;
+        settingsKeys.names().forEach(name -> settingsCallers.put(name, new Caller(Caller.settingsId(name), name, KeyPolicy.NONE)));
     }
 
     /** Whether anyone may call without a key. */
@@ -50,10 +55,10 @@ public final class Callers {
             }
             return new Caller(stored.id(), stored.name(), stored.policy());
         }
-        String name = settingsKeys.match(presented);
-        if (name == null) {
+        Caller caller = settingsCallers.get(settingsKeys.match(presented));
+        if (caller == null) {
             throw ApiKeys.invalid();
         }
-        return new Caller(Caller.settingsId(name), name, KeyPolicy.NONE);
+        return caller;
     }
 }

@@ -66,7 +66,10 @@ public final class RateLimiter {
             return new LinkedHashMap<>();
         }
         long now = clock.getAsLong();
-        Caller state = callers.compute(caller, (c, old) -> old != null && old.limits().equals(limits) ? old : newCaller(limits, now));
+        Caller state = callers.get(caller); // lock-free: compute() would lock the entry every busy caller shares
+        if (state == null || !state.limits().equals(limits)) {
+            state = callers.compute(caller, (c, old) -> old != null && old.limits().equals(limits) ? old : newCaller(limits, now));
+        }
         if (callers.size() > MAX_CALLERS) {
             forgetIdleCallers(now);
         }

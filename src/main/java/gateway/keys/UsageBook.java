@@ -11,16 +11,18 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Each key's usage, hour by hour: requests, errors, and tokens in, out and cached. Kept
- * for {@link #KEEP_DAYS} days, saved to a file of its own by {@link Autosave}. Counting
- * takes a lock for a few map updates; at thousands of requests a second that is far
- * below what the request itself costs.
+ * for {@link #KEEP_DAYS} days, saved to a file of its own by {@link Autosave}. Counting a
+ * request takes no lock (two lookups in concurrent maps, five atomic additions): every
+ * request of a busy key counts in the same hour, and a lock there made them queue.
  */
 public final class UsageBook {
     public static final int KEEP_DAYS = 90;
@@ -45,31 +47,47 @@ public final class UsageBook {
         }
     }
 
+    /** The five counts of one key in one hour, in the order of {@link Totals}. */
+    private static final int COUNTS = 5;
+
     /** By key id, then by the hour's start (epoch seconds). */
-    private final Map<String, TreeMap<Long, Totals>> hours = new HashMap<>();
-    private boolean changedSinceSave;
+    private final Map<String, ConcurrentSkipListMap<Long, AtomicLongArray>> hours = new ConcurrentHashMap<>();
+    private volatile boolean changedSinceSave;
 
     /** Counts one request of key {@code id} that ended at {@code now} (epoch seconds); unknown token counts are 0. */
-    public synchronized void record(String id, boolean error, long inputTokens, long outputTokens, long cachedTokens, long now) {
-        var one = new Totals(1, error ? 1 : 0, Math.max(0, inputTokens), Math.max(0, outputTokens), Math.max(0, cachedTokens));
-        hours.computeIfAbsent(id, k -> new TreeMap<>()).merge(hourOf(now), one, Totals::plus);
-        changedSinceSave = true;
+    public void record(String id, boolean error, long inputTokens, long outputTokens, long cachedTokens, long now) {
+        AtomicLongArray hour = hours.computeIfAbsent(id, k -> new ConcurrentSkipListMap<>())
+                .computeIfAbsent(hourOf(now), h -> new AtomicLongArray(COUNTS));
+        hour.incrementAndGet(0);
+        if (error) {
+            hour.incrementAndGet(1);
+        }
+        hour.addAndGet(2, Math.max(0, inputTokens));
+        hour.addAndGet(3, Math.max(0, outputTokens));
+        hour.addAndGet(4, Math.max(0, cachedTokens));
+        if (!changedSinceSave) { // read first: a write on every request would bounce the flag between cores
+            changedSinceSave = true;
+        }
+    }
+
+    private static Totals totals(AtomicLongArray hour) {
+        return new Totals(hour.get(0), hour.get(1), hour.get(2), hour.get(3), hour.get(4));
     }
 
     /** Every key with usage kept, revoked ones included. */
-    public synchronized List<String> keys() {
+    public List<String> keys() {
         return List.copyOf(hours.keySet());
     }
 
     /** Key {@code id}'s totals over the hours starting in {@code [from, to)}. */
-    public synchronized Totals total(String id, long from, long to) {
+    public Totals total(String id, long from, long to) {
         var byHour = hours.get(id);
         if (byHour == null) {
             return Totals.ZERO;
         }
         Totals sum = Totals.ZERO;
-        for (Totals hour : byHour.subMap(hourOf(from), true, to, false).values()) {
-            sum = sum.plus(hour);
+        for (AtomicLongArray hour : byHour.subMap(hourOf(from), true, to, false).values()) {
+            sum = sum.plus(totals(hour));
         }
         return sum;
     }
@@ -78,14 +96,14 @@ public final class UsageBook {
      * Every hour from {@code from} to {@code to} (zeros included), summed over the keys
      * {@code ids}: what a chart draws.
      */
-    public synchronized List<Map.Entry<Long, Totals>> hourly(List<String> ids, long from, long to) {
+    public List<Map.Entry<Long, Totals>> hourly(List<String> ids, long from, long to) {
         var series = new ArrayList<Map.Entry<Long, Totals>>();
         for (long hour = hourOf(from); hour < to; hour += HOUR) {
             Totals sum = Totals.ZERO;
             for (String id : ids) {
                 var byHour = hours.get(id);
-                Totals one = byHour == null ? null : byHour.get(hour);
-                sum = one == null ? sum : sum.plus(one);
+                AtomicLongArray one = byHour == null ? null : byHour.get(hour);
+                sum = one == null ? sum : sum.plus(totals(one));
             }
             series.add(Map.entry(hour, sum));
         }
@@ -98,23 +116,20 @@ public final class UsageBook {
 
     /** Writes the book to {@code file} when it changed since the last save, first forgetting hours older than {@link #KEEP_DAYS}. */
     public void saveIfChanged(Path file, long now) throws IOException {
-        String text;
-        synchronized (this) {
-            if (!changedSinceSave) {
-                return;
-            }
-            long oldest = hourOf(now) - KEEP_DAYS * 24 * HOUR;
-            hours.values().forEach(byHour -> byHour.headMap(oldest).clear());
-            hours.values().removeIf(TreeMap::isEmpty);
-            text = toJson().toJson();
-            changedSinceSave = false;
+        if (!changedSinceSave) {
+            return;
+        }
+        changedSinceSave = false; // first: a request counted while the file is written is saved next time
+        long oldest = hourOf(now) - KEEP_DAYS * 24 * HOUR;
+        for (String id : hours.keySet()) {
+            hours.get(id).headMap(oldest).clear();
+            // Atomic against record()'s computeIfAbsent: a count arriving now is never dropped with the map.
+            hours.computeIfPresent(id, (k, byHour) -> byHour.isEmpty() ? null : byHour);
         }
         try {
-            AtomicFile.write(file, text + "\n");
+            AtomicFile.write(file, toJson().toJson() + "\n");
         } catch (IOException e) {
-            synchronized (this) {
-                changedSinceSave = true; // tried again at the next save
-            }
+            changedSinceSave = true; // tried again at the next save
             throw e;
         }
     }
@@ -131,11 +146,14 @@ public final class UsageBook {
         try {
             JsonObject keys = ((JsonObject) Json.parse(text)).object("keys").orElseThrow();
             keys.members().forEach((id, value) -> {
-                var byHour = new TreeMap<Long, Totals>();
+                var byHour = new ConcurrentSkipListMap<Long, AtomicLongArray>();
                 for (JsonValue row : ((JsonArray) value).values()) {
                     List<JsonValue> cells = ((JsonArray) row).values();
                     long[] n = cells.stream().mapToLong(cell -> ((JsonNumber) cell).longValue()).toArray();
-                    byHour.put(n[0], new Totals(n[1], n[2], n[3], n[4], n[5]));
+                    if (n.length != 1 + COUNTS) {
+                        throw new IllegalArgumentException("an hour of " + id + " has " + n.length + " numbers, not " + (1 + COUNTS));
+                    }
+                    byHour.put(n[0], new AtomicLongArray(Arrays.copyOfRange(n, 1, n.length)));
                 }
                 book.hours.put(id, byHour);
             });
@@ -150,10 +168,16 @@ public final class UsageBook {
         var keys = JsonObject.builder();
         hours.forEach((id, byHour) -> {
             var rows = new ArrayList<JsonValue>();
-            byHour.forEach((hour, t) -> rows.add(JsonArray.of(JsonNumber.of(hour), JsonNumber.of(t.requests()),
-                    JsonNumber.of(t.errors()), JsonNumber.of(t.inputTokens()), JsonNumber.of(t.outputTokens()),
-                    JsonNumber.of(t.cachedTokens()))));
-            keys.put(id, new JsonArray(rows));
+            byHour.forEach((hour, counts) -> {
+                var row = new ArrayList<JsonValue>(List.of(JsonNumber.of(hour)));
+                for (int i = 0; i < COUNTS; i++) {
+                    row.add(JsonNumber.of(counts.get(i)));
+                }
+                rows.add(new JsonArray(row));
+            });
+            if (!rows.isEmpty()) {
+                keys.put(id, new JsonArray(rows));
+            }
         });
         return JsonObject.builder().put("version", 1).put("bucket_seconds", HOUR).put("keys", keys.build()).build();
     }
