@@ -24,6 +24,8 @@ public final class Autosave implements AutoCloseable {
     private final Path usageFile;
     private final Log log;
     private final LongSupplier epochSeconds;
+    /** The last error a re-read met, logged once; null after a good read. Only the timer's thread uses it. */
+    private String lastReloadError;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("key-store-autosave").factory());
 
@@ -50,14 +52,19 @@ public final class Autosave implements AutoCloseable {
         return keysFile.resolveSibling(base + ".usage.json");
     }
 
-    private void reload() {
+    void reload() {
         try {
             if (store.reloadIfChanged()) {
                 log.info("key_store_reloaded", "file", store.file().toString(), "keys", store.keys().size());
             }
+            lastReloadError = null;
         } catch (IOException | RuntimeException e) {
-            log.warn("key_store_unreadable", "file", store.file().toString(), "error", e.getMessage(),
-                    "keeping", store.keys().size());
+            // Said once per new error, not every second while the file stays broken.
+            if (!String.valueOf(e.getMessage()).equals(lastReloadError)) {
+                lastReloadError = String.valueOf(e.getMessage());
+                log.warn("key_store_unreadable", "file", store.file().toString(), "error", e.getMessage(),
+                        "keeping", store.keys().size());
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import gateway.observe.Log;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -126,6 +127,31 @@ class AutosaveTest {
             assertTrue(log.stream().anyMatch(line -> line.contains("\"keeping\":1")), log.toString());
             assertEquals(alice.key(), store.bySecret(alice.secret()));
         }
+    }
+
+    @Test
+    void aFileThatStaysBrokenIsSaidOnceNotAtEveryReRead() throws Exception {
+        var store = KeyStore.open(keysFile());
+        store.create("alice", KeyPolicy.NONE, null, NOW);
+        try (var autosave = autosave(store, new UsageBook(), NEVER, NEVER)) {
+            Files.writeString(keysFile(), "{\"keys\": [");
+            autosave.reload();
+            autosave.reload();
+            autosave.reload();
+            assertEquals(1, count("key_store_unreadable"), log.toString());
+
+            KeyStore.open(folder.resolve("other.json")).create("carol", KeyPolicy.NONE, null, NOW);
+            Files.copy(folder.resolve("other.json"), keysFile(), StandardCopyOption.REPLACE_EXISTING);
+            autosave.reload();
+            assertEquals(1, count("key_store_reloaded"), log.toString());
+            Files.writeString(keysFile(), "{\"keys\": [");
+            autosave.reload();
+            assertEquals(2, count("key_store_unreadable"), "broken again after a good read: said again");
+        }
+    }
+
+    private long count(String event) {
+        return log.stream().filter(line -> line.contains("\"event\":\"" + event + "\"")).count();
     }
 
     @Test
