@@ -145,10 +145,8 @@ public final class Gateway implements AutoCloseable {
                     .route("GET", "/docs", pages.file("docs.html"))
                     .route("GET", "/openapi.json", pages.file("openapi.json"))
                     .route("GET", "/ui/{file}", pages::asset)
-                    .route("GET", "/favicon.ico", pages.file("ui/icon.svg")); // browsers ask for it anyway
-            if (!admin.isEmpty()) {
-                router.route("GET", "/console", pages.file("console.html"));
-            }
+                    .route("GET", "/favicon.ico", pages.file("ui/icon.svg")) // browsers ask for it anyway
+                    .route("GET", "/console", admin.isEmpty() ? pages.notFoundPage("console-off.html") : pages.file("console.html"));
         }
 
         this.server = listen(settings);

@@ -37,11 +37,29 @@ public final class WebPages {
 
     /** A route answering with one file, such as {@code index.html}; it must exist. */
     public Handler file(String name) {
+        Asset asset = required(name);
+        return exchange -> serve(exchange, asset);
+    }
+
+    /**
+     * A route answering 404 with a page that tells a person why, such as the console while
+     * it is off: the status still says "not here" to anything that is not a person.
+     */
+    public Handler notFoundPage(String name) {
+        Asset asset = required(name);
+        return exchange -> {
+            secure(exchange);
+            exchange.responseHeader("Cache-Control", "no-cache");
+            exchange.respond(404, asset.contentType(), asset.plain());
+        };
+    }
+
+    private Asset required(String name) {
         Asset asset = assets.get(name);
         if (asset == null) {
             throw new IllegalStateException("the web page " + name + " is missing from the jar");
         }
-        return exchange -> serve(exchange, asset);
+        return asset;
     }
 
     /** {@code GET /ui/{file}}: the pages' scripts, styles and images. */

@@ -147,7 +147,13 @@ class WebPagesTest {
     @Test
     void theConsoleExistsOnlyWithAnAdminKey() {
         try (var withoutAdmin = start(Map.of())) {
-            assertEquals(404, get(withoutAdmin, "/console").statusCode());
+            var console = get(withoutAdmin, "/console");
+            assertEquals(404, console.statusCode());
+            // A person who follows the page's Console link learns why and what to set.
+            assertEquals("text/html; charset=utf-8", console.headers().firstValue("Content-Type").orElseThrow());
+            assertTrue(new String(console.body(), StandardCharsets.UTF_8).contains("ADMIN_API_KEY"));
+            assertLockedDown(console);
+            assertEquals(404, get(withoutAdmin, "/admin/keys").statusCode());
             assertEquals(200, get(withoutAdmin, "/").statusCode());
         }
     }
