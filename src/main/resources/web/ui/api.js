@@ -1,8 +1,16 @@
 // What every page needs to talk to the gateway: requests with a key, server-sent events,
 // errors explained, and a DOM builder that only ever makes text (never markup).
 
-/** Sends a request to the gateway (same origin). A body is sent as JSON; a key as a bearer token. */
-export function apiFetch(path, { method = 'GET', body, key, signal, headers = {} } = {}) {
+/** A path on this origin: "/v1/models", not "//elsewhere/…" nor "https://…". */
+const SAME_ORIGIN_PATH = /^\/(?![\/\\])/;
+
+/**
+ * Sends a request to the gateway. A body is sent as JSON; a key as a bearer token. Only a
+ * path on this origin is accepted, so that a key can never be sent anywhere else, even if a
+ * path came from the network (the OpenAPI document's paths do): anything else is refused.
+ */
+export async function apiFetch(path, { method = 'GET', body, key, signal, headers = {} } = {}) {
+  if (!SAME_ORIGIN_PATH.test(path)) throw new TypeError('not a path on this gateway: ' + path);
   const init = { method, signal, headers: { ...headers } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
@@ -121,16 +129,24 @@ export function describeError(error) {
   }
 }
 
+/** Attributes that make the browser fetch or navigate: their value must be a safe address. */
+const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'poster', 'xlink:href']);
+/** blob: is the playground's export download; javascript:, data: and the rest are never made. */
+const SAFE_SCHEMES = new Set(['http:', 'https:', 'blob:']);
+
 /**
  * Builds an element: el('a', {href, class: 'x'}, 'text', child). Strings become text
  * nodes, so nothing passed here can ever become markup. Attributes starting with "on"
- * are refused: behaviour is attached with addEventListener.
+ * are refused (behaviour is attached with addEventListener), and so are srcdoc and srcset
+ * (markup, and a list of addresses, in one attribute: never needed here). An address
+ * (href, src…) must be http(s), blob: or relative: no javascript: link is made here either.
  */
 export function el(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes || {})) {
     if (value === undefined || value === null || value === false) continue;
-    if (/^on/i.test(name)) throw new Error('event handler attributes are not allowed: ' + name);
+    if (/^(on|srcdoc$|srcset$)/i.test(name)) throw new Error('attribute not allowed: ' + name);
+    if (URL_ATTRIBUTES.has(name.toLowerCase()) && !safeAddress(value)) throw new Error(`unsafe ${name}: ${value}`);
     element.setAttribute(name, value === true ? '' : String(value));
   }
   for (const child of children.flat()) {
@@ -138,6 +154,14 @@ export function el(tag, attributes = {}, ...children) {
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return element;
+}
+
+function safeAddress(value) {
+  try {
+    return SAFE_SCHEMES.has(new URL(String(value), location.href).protocol);
+  } catch {
+    return false;
+  }
 }
 
 /** Formats a number with thousands separators, or a dash for none. */
