@@ -4,7 +4,8 @@ import { el } from './api.js';
 
 /** Shows key.key (the secret) for key.name inside container, until "Done". */
 export function showSecret(container, key, rotated) {
-  const value = el('input', { type: 'text', readonly: true, class: 'mono secret-value', id: 'secret-value', value: key.key, spellcheck: 'false' });
+  const value = el('input', { type: 'text', readonly: true, class: 'mono secret-value', id: 'secret-value', spellcheck: 'false', autocomplete: 'off' });
+  value.value = key.key; // the property, not the value attribute: the secret is never part of the page's markup
   const status = el('span', { class: 'muted', role: 'status' });
   const copy = el('button', { type: 'button', class: 'primary' }, 'Copy');
   const done = el('button', { type: 'button', id: 'secret-done' }, 'Done, I have saved it');
