@@ -2,19 +2,12 @@
 // status, headers and body (a stream event by event, with the text it adds up to and its
 // timings), and the curl command that does the same, with a placeholder for the key.
 import { apiFetch, describeError, el, errorFromBody, sseEvents } from './api.js';
+import { storedKey } from './api-key.js';
 import { codeBlock } from './docs-prose.js';
 import { resolve } from './docs-schema.js';
 
-/** Keys typed into the forms, by kind: in this page's memory only. The playground's key of this tab is offered. */
-const keys = { api: playgroundKey(), admin: '' };
-
-function playgroundKey() {
-  try {
-    return sessionStorage.getItem('gateway.apiKey') || '';
-  } catch {
-    return '';
-  }
-}
+/** Keys typed into the forms, by kind: in this page's memory only. The playground's key is offered. */
+const keys = { api: storedKey(), admin: '' };
 
 const parse = (text) => { try { return JSON.parse(text); } catch { return null; } };
 const quote = (text) => `'${text.replace(/'/g, `'\\''`)}'`;

@@ -2,12 +2,12 @@
 // system prompt, temperature, max tokens, and the API key.
 //
 // The key is a secret: it stays in this tab's sessionStorage, and in localStorage only when
-// the user ticks "remember"; "forget key" clears both. It is only ever sent to this origin,
-// as a bearer token. The other settings are not secret and are kept in localStorage.
+// the user ticks "remember"; "forget key" clears both (api-key.js). It is only ever sent to
+// this origin, as a bearer token. The other settings are not secret and are kept in localStorage.
 
 import { apiFetch, errorOf } from './api.js';
+import { forgetKey, isRemembered, storedKey, storeKey } from './api-key.js';
 
-const KEY = 'gateway.playground.key';
 const SETTINGS = 'gateway.playground.settings';
 
 /**
@@ -22,19 +22,16 @@ export function settingsPanel(controls) {
     return c.key.value.trim();
   }
 
-  function storeKey() {
+  function keep() {
     const value = key();
-    sessionStorage.removeItem(KEY);
-    localStorage.removeItem(KEY);
-    if (value) (c.remember.checked ? localStorage : sessionStorage).setItem(KEY, value);
+    storeKey(value, c.remember.checked);
     c.keyStatus.textContent = !value ? '' : c.remember.checked ? 'Remembered on this device.' : 'Kept for this tab only.';
   }
 
   function forget() {
     c.key.value = '';
     c.remember.checked = false;
-    sessionStorage.removeItem(KEY);
-    localStorage.removeItem(KEY);
+    forgetKey();
     c.keyStatus.textContent = 'Key forgotten.';
     loadModels();
   }
@@ -92,11 +89,11 @@ export function settingsPanel(controls) {
   c.system.value = s.system || '';
   c.temperature.value = s.temperature || '';
   c.maxTokens.value = s.maxTokens || '';
-  c.remember.checked = localStorage.getItem(KEY) !== null;
-  c.key.value = localStorage.getItem(KEY) || sessionStorage.getItem(KEY) || '';
-  c.key.addEventListener('input', storeKey);
+  c.remember.checked = isRemembered();
+  c.key.value = storedKey();
+  c.key.addEventListener('input', keep);
   c.key.addEventListener('change', loadModels);
-  c.remember.addEventListener('change', storeKey);
+  c.remember.addEventListener('change', keep);
   c.forget.addEventListener('click', forget);
   for (const control of [c.model, c.system, c.temperature, c.maxTokens]) control.addEventListener('change', save);
   loadModels();
