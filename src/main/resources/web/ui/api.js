@@ -1,5 +1,5 @@
-// What every page needs to talk to the gateway: requests with a key, server-sent events,
-// errors explained, and a DOM builder that only ever makes text (never markup).
+// What every page needs to talk to the gateway: requests with a key, JSON calls, server-sent
+// events, errors explained, and a DOM builder that only ever makes text (never markup).
 
 /** A path on this origin: "/v1/models", not "//elsewhere/…" nor "https://…". */
 const SAME_ORIGIN_PATH = /^\/(?![\/\\])/;
@@ -58,6 +58,32 @@ export async function* sseEvents(response) {
   } finally {
     reader.releaseLock();
   }
+}
+
+/** A refused or failed call: error is errorOf's object, message the text to show. */
+export class CallFailed extends Error {
+  constructor(error, message = explain(error)) {
+    super(message);
+    this.error = error;
+  }
+}
+
+/**
+ * Sends a request (as apiFetch) and returns its JSON body; throws CallFailed when the
+ * gateway refuses it or cannot be reached.
+ */
+export async function callJson(path, { method = 'GET', body, key } = {}) {
+  let response;
+  try {
+    response = await apiFetch(path, { method, body, key });
+  } catch (failure) {
+    const error = { status: 0, code: null, message: failure.message };
+    throw new CallFailed(error, 'The gateway could not be reached: check that it runs, then try again. (' + failure.message + ')');
+  }
+  if (!response.ok) {
+    throw new CallFailed(await errorOf(response));
+  }
+  return response.json();
 }
 
 /** The error an answer carries, from OpenAI's {"error": {...}} shape, else from its status. */
@@ -133,6 +159,13 @@ export function describeError(error) {
 const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'poster', 'xlink:href']);
 /** blob: is the playground's export download; javascript:, data: and the rest are never made. */
 const SAFE_SCHEMES = new Set(['http:', 'https:', 'blob:']);
+
+/** What to show for an error from errorOf: what to do, then what the gateway said. */
+export function explain(error) {
+  const what = [error.status ? 'HTTP ' + error.status : null, error.code].filter(Boolean).join(' ');
+  const advice = describeError(error);
+  return (advice ? advice + ' ' : '') + `(${what ? what + ': ' : ''}${error.message})`;
+}
 
 /**
  * Builds an element: el('a', {href, class: 'x'}, 'text', child). Strings become text

@@ -1,7 +1,7 @@
 // The gateway's latency now, from GET /metrics (open, no key): request duration and time
 // to the first streamed frame, p50 and p99 since the gateway started.
-import { el, number } from './api.js';
-import { callJson, showFailure } from './console-session.js';
+import { callJson, el, number } from './api.js';
+import { showFailure } from './console-session.js';
 
 /** "12.3 ms", or a dash when nothing was measured yet. */
 function ms(histogram, field) {

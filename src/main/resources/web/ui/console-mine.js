@@ -1,7 +1,7 @@
 // "My usage": a key holder enters their own API key and sees that key's entry and
 // charts from GET /me/usage, and nothing about other keys. The key stays in memory.
-import { el } from './api.js';
-import { callJson, showFailure } from './console-session.js';
+import { callJson, el } from './api.js';
+import { showFailure } from './console-session.js';
 import { KEY_FACTS } from './console-format.js';
 import { usageView } from './console-usage.js';
 

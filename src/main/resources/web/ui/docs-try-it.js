@@ -1,7 +1,7 @@
 // "Try it" for one operation: a form prefilled from its examples, Send and Stop, the answer's
 // status, headers and body (a stream event by event, with the text it adds up to and its
 // timings), and the curl command that does the same, with a placeholder for the key.
-import { apiFetch, describeError, el, errorFromBody, sseEvents } from './api.js';
+import { apiFetch, el, errorFromBody, explain, sseEvents } from './api.js';
 import { storedKey } from './api-key.js';
 import { codeBlock } from './docs-prose.js';
 import { resolve } from './docs-schema.js';
@@ -143,9 +143,9 @@ export function tryIt(doc, { path, method, op, parameters, body }) {
       const rate = usage && now > from ? `, ${(usage.completion_tokens / ((now - from) / 1000)).toFixed(1)} tokens/s` : '';
       timing.textContent = `TTFT ${first ? ms(first - started) : '…'}, total ${ms(now - started)}${rate}`;
     };
-    const explain = (error) => {
+    const showError = (error) => {
       hint.hidden = false;
-      hint.textContent = `${error.code || 'error'}: ${error.message} ${describeError(error)}`;
+      hint.textContent = explain(error);
     };
     try {
       const response = await apiFetch(url(), { method: method.toUpperCase(), body: textarea ? textarea.value : undefined,
@@ -163,7 +163,7 @@ export function tryIt(doc, { path, method, op, parameters, body }) {
           if (!first) from = first = performance.now();
           const frame = parse(data);
           eventList.append(el('li', { class: data === '[DONE]' ? 'done' : null }, el('code', {}, data)));
-          if (frame?.error) explain(errorFromBody(frame));
+          if (frame?.error) showError(errorFromBody(frame));
           for (const choice of frame?.choices || []) assembled.textContent += choice.delta?.content ?? '';
           if (frame?.usage) usage = frame.usage;
           times();
@@ -173,7 +173,7 @@ export function tryIt(doc, { path, method, op, parameters, body }) {
         const json = parse(text);
         bodyPart.hidden = false;
         bodyPre.textContent = json === null ? text : JSON.stringify(json, null, 2);
-        if (!response.ok) explain(errorFromBody(json, response.status, response.headers));
+        if (!response.ok) showError(errorFromBody(json, response.status, response.headers));
         usage = json?.usage || null;
       }
       times();

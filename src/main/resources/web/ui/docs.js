@@ -1,6 +1,6 @@
 // The API reference page: reads /openapi.json and shows each operation, grouped by tag, with
 // its parameters, request body, responses (codes and headers) and curl, and a "Try it" form.
-import { el } from './api.js';
+import { callJson, el } from './api.js';
 import { codeBlock, inline, prose } from './docs-prose.js';
 import { resolve, schemaView } from './docs-schema.js';
 import { tryIt } from './docs-try-it.js';
@@ -11,9 +11,7 @@ async function main() {
   const main = document.getElementById('main');
   let doc;
   try {
-    const response = await fetch('/openapi.json');
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    doc = await response.json();
+    doc = await callJson('/openapi.json');
   } catch (error) {
     main.replaceChildren(el('p', { class: 'error', role: 'alert' }, 'Could not load /openapi.json: ' + error.message));
     return;

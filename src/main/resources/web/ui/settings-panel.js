@@ -5,7 +5,7 @@
 // the user ticks "remember"; "forget key" clears both (api-key.js). It is only ever sent to
 // this origin, as a bearer token. The other settings are not secret and are kept in localStorage.
 
-import { apiFetch, errorOf } from './api.js';
+import { callJson } from './api.js';
 import { forgetKey, isRemembered, storedKey, storeKey } from './api-key.js';
 
 const SETTINGS = 'gateway.playground.settings';
@@ -41,17 +41,11 @@ export function settingsPanel(controls) {
     c.modelStatus.textContent = 'Loading the models…';
     let message;
     try {
-      const response = await apiFetch('/v1/models', { key: key() });
-      if (response.ok) {
-        const ids = (await response.json()).data.map((model) => model.id);
-        if (load === loads) showModels(ids);
-        message = ids.length === 1 ? 'One model.' : `${ids.length} models.`;
-      } else {
-        const error = await errorOf(response);
-        message = error.status === 401 ? 'Enter an API key to list the models.' : `The models could not be listed: ${error.message}`;
-      }
-    } catch (error) {
-      message = `The models could not be listed: ${error.message}`;
+      const ids = (await callJson('/v1/models', { key: key() })).data.map((model) => model.id);
+      if (load === loads) showModels(ids);
+      message = ids.length === 1 ? 'One model.' : `${ids.length} models.`;
+    } catch (failure) {
+      message = failure.error?.status === 401 ? 'Enter an API key to list the models.' : `The models could not be listed: ${failure.error?.message ?? failure.message}`;
     }
     if (load === loads) c.modelStatus.textContent = message;
   }
