@@ -25,7 +25,16 @@ async function main() {
   const tags = [...new Set(operations.map(({ op }) => (op.tags || ['other'])[0]))];
   main.replaceChildren(intro(doc), ...tags.map((tag) => group(doc, tag, operations.filter(({ op }) => (op.tags || ['other'])[0] === tag))));
   document.getElementById('toc').replaceChildren(contents(tags, operations));
-  if (location.hash) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView();
+  scrollToHash();
+}
+
+/** Brings the operation an address such as /docs#chatCompletion names into view; a malformed one (#%E0) is ignored. */
+function scrollToHash() {
+  try {
+    if (location.hash) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView();
+  } catch {
+    // not a decodable name: the page stays at its top
+  }
 }
 
 function intro(doc) {
