@@ -3,7 +3,7 @@
 import { el, number } from './api.js';
 
 /** "60 req/min · 10,000 tok/day · models: a, b", or "no limits". */
-export function limitsText(limits) {
+function limitsText(limits) {
   if (!limits) return 'no limits';
   const parts = [];
   const add = (value, unit) => { if (value !== null && value !== undefined) parts.push(number(value) + ' ' + unit); };
@@ -17,7 +17,7 @@ export function limitsText(limits) {
 }
 
 /** Input plus output tokens of a Totals object. */
-export function totalTokens(totals) {
+function totalTokens(totals) {
   return totals ? (totals.input_tokens || 0) + (totals.output_tokens || 0) : 0;
 }
 

@@ -4,7 +4,7 @@ import { el } from './api.js';
 import { inline } from './docs-prose.js';
 
 /** The value a local $ref names: "#/components/schemas/Error". */
-export function pointer(doc, ref) {
+function pointer(doc, ref) {
   return ref.slice(2).split('/')
     .reduce((at, key) => (at == null ? at : at[key.replace(/~1/g, '/').replace(/~0/g, '~')]), doc);
 }
