@@ -146,6 +146,31 @@ class PlaygroundBrowserTest {
                 (() => { const a = document.querySelector('#messages a'); return [a.href, a.rel, a.target].join(' '); })()"""));
     }
 
+    /**
+     * The two doors every page's text goes through (api.js): el() makes no script address and
+     * no srcdoc, and apiFetch, which carries the keys, sends nothing off this origin.
+     */
+    @Test
+    void theSharedHelpersMakeNoScriptAddressAndSendNothingElsewhere(Page page) {
+        open(page, gateway(), "/");
+        assertEquals("refused refused refused refused made refused refused refused", page.evalString("""
+                import('/ui/api.js').then(async ({ apiFetch, el }) => {
+                  const build = (make) => { try { make(); return 'made'; } catch { return 'refused'; } };
+                  const send = (path) => apiFetch(path).then(() => 'sent', () => 'refused');
+                  return [
+                    build(() => el('a', { href: 'javascript:alert(1)' })),
+                    build(() => el('a', { href: ' JavaScript:alert(1)' })),
+                    build(() => el('img', { src: 'data:image/svg+xml,<svg/onload=alert(1)>' })),
+                    build(() => el('iframe', { srcdoc: '<script>alert(1)</script>' })),
+                    build(() => el('a', { href: '/docs#chat' })),
+                    await send('//127.0.0.2:9/leak'),
+                    await send('https://127.0.0.2:9/leak'),
+                    await send('v1/models'),
+                  ].join(' ');
+                })"""));
+        // Any request to 127.0.0.2 would have failed the test as a foreign request.
+    }
+
     @Test
     void aMissingKeyAsksForOneAndTooManyRequestsSaysWhenToRetry(Page page) {
         // One chat a minute per key (listing the models is not counted).
