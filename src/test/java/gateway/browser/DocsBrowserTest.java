@@ -102,6 +102,19 @@ class DocsBrowserTest {
         waitForCancelledStreams(2);
     }
 
+    /** The key the playground keeps for this tab is offered, as a password field's value only. */
+    @Test
+    void tryItOffersThePlaygroundsKey(Page page) {
+        page.navigate(gateway.uri() + "/");
+        page.waitFor("document.querySelector('#model-status').textContent.startsWith('Enter an API key')", WAIT);
+        page.takeProblems(); // the 401 of the model list, asked before a key is typed
+        page.click("#api-key");
+        page.type(KEY);
+        openChatTryIt(page);
+        assertEquals(KEY, page.evalString("document.querySelector('" + TRY + " input[type=password]').value"));
+        assertFalse(page.evalBoolean("document.documentElement.outerHTML.includes('" + KEY + "')"), "not in the markup");
+    }
+
     @Test
     void fitsAPhoneWithoutScrollingSideways(Page page) {
         page.setViewport(375, 800);
