@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * A test may also take the {@link Browser}, to open more tabs of its own (and close them).
  */
-public final class BrowserExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
+public final class BrowserExtension implements BeforeAllCallback, BeforeEachCallback, AfterTestExecutionCallback,
         ParameterResolver {
     /** Where failed tests leave what their page looked like, under Maven's build directory. */
     public static final Path SCREENSHOTS = Path.of("target", "browser-screenshots");
@@ -74,9 +74,14 @@ public final class BrowserExtension implements BeforeAllCallback, BeforeEachCall
         return context.getStore(NAMESPACE).getOrComputeIfAbsent(Page.class, type -> browser.newPage(), Page.class);
     }
 
-    /** Checks the page for problems, takes a screenshot when anything went wrong, closes the tab. */
+    /**
+     * Checks the page for problems, takes a screenshot when anything went wrong, closes the
+     * tab. Right after the test method, before its class's {@code @AfterEach} stops the
+     * servers: a page still loading something then (its icon, after the load event) would
+     * otherwise see a refused connection, and the test would fail at random.
+     */
     @Override
-    public void afterEach(ExtensionContext context) {
+    public void afterTestExecution(ExtensionContext context) {
         Page page = context.getStore(NAMESPACE).remove(Page.class, Page.class);
         if (page == null) {
             return;
