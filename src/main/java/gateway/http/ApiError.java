@@ -149,6 +149,26 @@ public final class ApiError extends RuntimeException {
                 "The gateway failed while handling this request; its log has the details under request id " + requestId + ".");
     }
 
+    /**
+     * What the log and the metrics call a request that ended with this error:
+     * {@code internal_error}, {@code rate_limited}, {@code overloaded}, {@code shutting_down},
+     * {@code backend_error} or {@code invalid_request}.
+     */
+    public String outcome() {
+        if (status == 500) {
+            return "internal_error";
+        } else if (status == 429) {
+            return "rate_limited";
+        } else if ("overloaded".equals(code) || "shutting_down".equals(code)) {
+            return code;
+        } else if ("queue_timeout".equals(code)) {
+            return "overloaded"; // every backend stayed busy: the fleet, not the gateway, is overloaded
+        } else if (type.equals("api_error")) {
+            return "backend_error";
+        }
+        return "invalid_request";
+    }
+
     public int status() {
         return status;
     }

@@ -288,21 +288,6 @@ public final class Exchange {
     }
 
     private String outcome() {
-        if (clientCancelled) {
-            return "client_cancelled";
-        } else if (error == null) {
-            return "ok";
-        } else if (error.status() == 500) {
-            return "internal_error";
-        } else if (error.status() == 429) {
-            return "rate_limited";
-        } else if ("overloaded".equals(error.code()) || "shutting_down".equals(error.code())) {
-            return error.code();
-        } else if ("queue_timeout".equals(error.code())) {
-            return "overloaded"; // every backend stayed busy: the fleet, not the gateway, is overloaded
-        } else if (error.type().equals("api_error")) {
-            return "backend_error";
-        }
-        return "invalid_request";
+        return clientCancelled ? "client_cancelled" : error == null ? "ok" : error.outcome();
     }
 }
