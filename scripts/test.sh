@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the JUnit suite (unit and end-to-end tests on real servers, and the
-# browser tests when Chromium is installed), then the curl script against the packaged jar.
+# browser tests when Chromium is installed), then the curl script against the packaged jar,
+# then a real Prometheus scraping it when Prometheus is installed.
 # Exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,3 +11,8 @@ if [ ! -x "$chromium" ]; then
 fi
 scripts/mvn.sh package
 scripts/e2e.sh
+if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then
+  scripts/e2e-prometheus.sh
+else
+  echo "note: no prometheus and promtool on PATH, so the Prometheus check is skipped; install them with 'sudo apt-get install prometheus'." >&2
+fi
