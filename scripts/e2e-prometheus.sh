@@ -25,26 +25,7 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-passed=0; failed=0
-check() { # check NAME COMMAND...: passes when the command succeeds
-  local name=$1; shift
-  if "$@" >/dev/null 2>&1; then passed=$((passed + 1)); echo "ok    $name"
-  else failed=$((failed + 1)); echo "FAIL  $name"; fi
-}
-
-# start VAR NAME EVENT ARGS...: runs the jar in the background, waits for its start line
-# (event EVENT) and sets VAR to the URL that line names (as in scripts/e2e.sh).
-start() {
-  local var=$1 name=$2 event=$3 url; shift 3
-  "$JAVA" -jar "$jar" "$@" >"$work/$name.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 100); do
-    url=$(sed -n "s/.*\"event\":\"$event\",\"url\":\"\([^\"]*\)\".*/\1/p" "$work/$name.log" | head -n 1)
-    [ -n "$url" ] && { printf -v "$var" '%s' "$url"; return 0; }
-    sleep 0.1
-  done
-  echo "$name did not start:" >&2; cat "$work/$name.log" >&2; return 1
-}
+source scripts/e2e-lib.sh
 
 cd "$work"   # no gateway.env here: the gateways run on built-in defaults plus what is set below
 PORT=0 start mock mock mock_backend_started mock --reply "Hello from the mock" --cache-tokens 1000 || exit 1

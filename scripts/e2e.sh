@@ -15,32 +15,12 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-passed=0; failed=0
-check() { # check NAME COMMAND...: passes when the command succeeds
-  local name=$1; shift
-  if "$@" >/dev/null 2>&1; then passed=$((passed + 1)); echo "ok    $name"
-  else failed=$((failed + 1)); echo "FAIL  $name"; fi
-}
+source scripts/e2e-lib.sh
 has() { grep -qF -- "$2" "$1"; }           # has FILE TEXT
 # eventually COMMAND...: the command succeeds within 2 s (a request's log line is written
 # just after its last byte reaches the client, so it may trail the response a little).
 eventually() { for _ in $(seq 1 40); do "$@" && return 0; sleep 0.05; done; return 1; }
 lacks() { ! grep -qF -- "$2" "$1"; }       # lacks FILE TEXT
-
-# start VAR NAME EVENT ARGS...: runs the jar in the background with the given arguments,
-# waits for its start line (event EVENT), and sets VAR to the URL that line names. It runs
-# in this shell, not in $(...), so the process is recorded in pids and stopped at the end.
-start() {
-  local var=$1 name=$2 event=$3 url; shift 3
-  "$JAVA" -jar "$jar" "$@" >"$work/$name.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 100); do
-    url=$(sed -n "s/.*\"event\":\"$event\",\"url\":\"\([^\"]*\)\".*/\1/p" "$work/$name.log" | head -n 1)
-    [ -n "$url" ] && { printf -v "$var" '%s' "$url"; return 0; }
-    sleep 0.1
-  done
-  echo "$name did not start:" >&2; cat "$work/$name.log" >&2; return 1
-}
 
 cd "$work"   # no gateway.env here: the gateways run on built-in defaults plus what is set below
 jar="$OLDPWD/$jar"
