@@ -6,7 +6,6 @@ import gateway.chat.Usage;
 import gateway.config.Settings;
 import gateway.http.Exchange;
 import gateway.json.JsonObject;
-import gateway.trace.TraceContext;
 import gateway.worker.Worker;
 import java.io.IOException;
 
@@ -84,11 +83,6 @@ final class ChatEndpoint {
         @Override
         public void answeredBy(String backend, int attempts) {
             exchange.backend(backend, attempts);
-        }
-
-        @Override
-        public TraceContext trace() {
-            return exchange.trace();
         }
 
         @Override

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import gateway.json.JsonValue;
 import gateway.observe.Metrics;
 import gateway.observe.RequestSummary;
-import gateway.trace.TraceContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +33,6 @@ public final class Exchange {
     private boolean clientCancelled;
     private boolean connectionFailed;
     private final Teardown teardown;
-    private final TraceContext trace;
     private Map<String, String> pathParameters = Map.of();
 
     Exchange(HttpExchange http, Metrics metrics, Departures departures) {
@@ -43,21 +41,13 @@ public final class Exchange {
         this.departures = departures;
         this.teardown = new Teardown(http);
         this.requestId = RequestId.of(http.getRequestHeaders());
-        this.trace = TraceContext.forRequest(header("traceparent"), header("tracestate"));
-        // On every answer, errors and streams included: the request's id, and its span in its
-        // trace (W3C Trace Context's response header), so a client can find both in the log.
+        // On every answer, errors and streams included.
         http.getResponseHeaders().set("X-Request-ID", requestId);
-        http.getResponseHeaders().set("traceresponse", trace.traceparent());
     }
 
 
     public String requestId() {
         return requestId;
-    }
-
-    /** The request's span: a child of the client's {@code traceparent}, or the start of a new trace. */
-    public TraceContext trace() {
-        return trace;
     }
 
     public String method() {
@@ -280,7 +270,7 @@ public final class Exchange {
 
     /** The facts of this exchange, taken once its last byte is written. */
     RequestSummary summary() {
-        return new RequestSummary(arrival, requestId, trace.traceId(), trace.spanId(), method(), path(), route, status,
+        return new RequestSummary(arrival, requestId, method(), path(), route, status,
                 System.nanoTime() - startNanos, firstFrameNanos, backendWaitNanos, facts.model(), facts.stream(),
                 facts.backend(), facts.attempts(), facts.queueNanos(), facts.promptTokens(), facts.completionTokens(),
                 facts.cachedTokens(), facts.tokensEstimated(), facts.caller(), clientAddress(), outcome(),

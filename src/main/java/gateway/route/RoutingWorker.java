@@ -8,7 +8,6 @@ import gateway.http.ApiError;
 import gateway.json.JsonObject;
 import gateway.observe.Log;
 import gateway.observe.RoutingMetrics;
-import gateway.trace.TraceContext;
 import gateway.worker.BackendClient;
 import gateway.worker.OpenAiBackend;
 import gateway.worker.PromptBackend;
@@ -205,12 +204,7 @@ public final class RoutingWorker implements Worker, AutoCloseable {
     }
 
     /** The caller's call, with the time by which this attempt's answer must start. */
-    /** One attempt of a call: its deadline, and a span of its own in the request's trace. */
-    private record AttemptCall(Call call, long deadline, TraceContext trace) implements Call {
-        AttemptCall(Call call, long deadline) {
-            this(call, deadline, call.trace() == null ? null : call.trace().child());
-        }
-
+    private record AttemptCall(Call call, long deadline) implements Call {
         @Override
         public String caller() {
             return call.caller();

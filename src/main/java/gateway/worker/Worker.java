@@ -1,6 +1,5 @@
 package gateway.worker;
 
-import gateway.trace.TraceContext;
 import gateway.chat.ChatRequest;
 import gateway.http.ApiError;
 import gateway.json.JsonObject;
@@ -81,14 +80,6 @@ public interface Worker {
          */
         default Watch watchDeparture(Runnable onDeparture) {
             return () -> { };
-        }
-
-        /**
-         * Where this call sits in its trace: the request's span, or for one backend attempt
-         * its own span below it, sent on as {@code traceparent}; {@code null} for none.
-         */
-        default TraceContext trace() {
-            return null;
         }
     }
 
