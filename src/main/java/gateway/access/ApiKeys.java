@@ -1,9 +1,8 @@
 package gateway.access;
 
 import gateway.http.ApiError;
-import java.nio.charset.StandardCharsets;
+import gateway.keys.Digest;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -49,7 +48,7 @@ public final class ApiKeys {
             if (key.isEmpty() || (name != null && name.isEmpty())) {
                 throw new IllegalArgumentException("entry " + (i + 1) + " needs the form name:key or key");
             }
-            byte[] digest = sha256(key);
+            byte[] digest = Digest.sha256(key);
             entries.add(new Entry(name != null ? name : "key-" + HexFormat.of().formatHex(digest, 0, 4), digest, redact(key)));
         }
         return new ApiKeys(entries);
@@ -89,16 +88,15 @@ public final class ApiKeys {
      * @throws ApiError 401 when no key is presented or it matches none
      */
     public String authenticate(Function<String, String> headers) {
-        String match = match(presentedKey(headers).orElseThrow(ApiKeys::missing));
+        String match = match(Digest.sha256(presentedKey(headers).orElseThrow(ApiKeys::missing)));
         if (match == null) {
             throw invalid();
         }
         return match;
     }
 
-    /** The name of the caller whose key is {@code presented}, or null. */
-    String match(String presented) {
-        byte[] digest = sha256(presented);
+    /** The name of the caller whose key has the SHA-256 {@code digest}, or null. */
+    String match(byte[] digest) {
         String match = null;
         for (Entry entry : entries) {
             // No early exit: every entry is compared, whatever matched.
@@ -134,11 +132,4 @@ public final class ApiKeys {
         return new ApiError(401, "authentication_error", code, null, message, Map.of("WWW-Authenticate", "Bearer"));
     }
 
-    private static byte[] sha256(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package gateway.access;
 
 import gateway.http.ApiError;
+import gateway.keys.Digest;
 import gateway.keys.KeyPolicy;
 import gateway.keys.KeyStore;
 import gateway.keys.StoredKey;
@@ -42,8 +43,9 @@ public final class Callers {
      *     revoked), {@code key_disabled} or {@code key_expired}
      */
     public Caller identify(Function<String, String> headers) {
-        String presented = ApiKeys.presentedKey(headers).orElseThrow(ApiKeys::missing);
-        StoredKey stored = store == null ? null : store.bySecret(presented);
+        // Hashed once, then looked up in both: a key never stays in memory as it was sent.
+        byte[] digest = Digest.sha256(ApiKeys.presentedKey(headers).orElseThrow(ApiKeys::missing));
+        StoredKey stored = store == null ? null : store.byDigest(digest);
         if (stored != null) {
             long now = epochSeconds.getAsLong();
             switch (stored.status(now)) {
@@ -55,7 +57,7 @@ public final class Callers {
             }
             return new Caller(stored.id(), stored.name(), stored.policy());
         }
-        Caller caller = settingsCallers.get(settingsKeys.match(presented));
+        Caller caller = settingsCallers.get(settingsKeys.match(digest));
         if (caller == null) {
             throw ApiKeys.invalid();
         }

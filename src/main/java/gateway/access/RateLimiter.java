@@ -63,7 +63,7 @@ public final class RateLimiter {
      */
     public Map<String, String> admit(String caller, Limits limits) {
         if (!limits.any()) {
-            return new LinkedHashMap<>();
+            return Map.of();
         }
         long now = clock.getAsLong();
         Caller state = callers.get(caller); // lock-free: compute() would lock the entry every busy caller shares

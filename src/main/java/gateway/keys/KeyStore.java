@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -90,7 +88,12 @@ public final class KeyStore {
 
     /** The key whose secret is {@code secret}, or null: one lookup of its digest. */
     public StoredKey bySecret(String secret) {
-        return snapshot.byDigest().get(digest(secret));
+        return byDigest(Digest.sha256(secret));
+    }
+
+    /** The key whose secret has this SHA-256 digest, or null. */
+    public StoredKey byDigest(byte[] sha256) {
+        return snapshot.byDigest().get(HexFormat.of().formatHex(sha256));
     }
 
     public Long lastUsed(String id) {
@@ -243,10 +246,6 @@ public final class KeyStore {
     }
 
     static String digest(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return HexFormat.of().formatHex(Digest.sha256(secret));
     }
 }

@@ -65,8 +65,8 @@ public final class WebPages {
     /** {@code GET /ui/{file}}: the pages' scripts, styles and images. */
     public void asset(Exchange exchange) throws IOException {
         Asset asset = assets.get("ui/" + exchange.pathParameter("file"));
-        secure(exchange);
         if (asset == null) {
+            secure(exchange); // an error on a page's behalf is locked down as the page is
             throw ApiError.notFound(exchange.method(), exchange.path());
         }
         serve(exchange, asset);
