@@ -19,10 +19,11 @@ import java.util.SequencedMap;
  * @param access   API keys, rate limits and the admin key
  * @param upstream the backends and how to talk to them
  * @param routing  how requests are spread over the backends
- * @param log      where the log goes
+ * @param log       where the log goes
+ * @param telemetry where traces and metrics are exported (OpenTelemetry)
  */
 public record Settings(ServerSettings server, LimitSettings limits, AccessSettings access, UpstreamSettings upstream,
-        RoutingSettings routing, LogSettings log) {
+        RoutingSettings routing, LogSettings log, TelemetrySettings telemetry) {
 
     /** What {@link #effective()} shows in place of a secret. */
     static final String REDACTED = "<redacted>";
@@ -41,6 +42,7 @@ public record Settings(ServerSettings server, LimitSettings limits, AccessSettin
         LimitSettings.defaults(defaults);
         AccessSettings.defaults(defaults);
         LogSettings.defaults(defaults);
+        TelemetrySettings.defaults(defaults);
         return defaults;
     }
 
@@ -66,7 +68,7 @@ public record Settings(ServerSettings server, LimitSettings limits, AccessSettin
         });
         var v = new SettingValues(merged);
         return new Settings(ServerSettings.read(v), LimitSettings.read(v), AccessSettings.read(v),
-                UpstreamSettings.read(v), RoutingSettings.read(v), LogSettings.read(v));
+                UpstreamSettings.read(v), RoutingSettings.read(v), LogSettings.read(v), TelemetrySettings.read(v));
     }
 
     /**
@@ -125,11 +127,12 @@ public record Settings(ServerSettings server, LimitSettings limits, AccessSettin
         limits.effective(values);
         access.effective(values);
         log.effective(values);
+        telemetry.effective(values);
         return values;
     }
 
     /** A copy listening on {@code port} (0 picks a free one), for tests and embedding. */
     public Settings withPort(int port) {
-        return new Settings(server.withPort(port), limits, access, upstream, routing, log);
+        return new Settings(server.withPort(port), limits, access, upstream, routing, log, telemetry);
     }
 }
