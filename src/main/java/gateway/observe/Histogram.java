@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A histogram with fixed bucket bounds, safe to record from many threads without locks,
- * written as JSON (count, sum, max, p50, p99) or in Prometheus' text format (cumulative
- * {@code _bucket} lines, {@code _sum}, {@code _count}). Percentiles are estimated by
+ * shown as JSON (count, sum, max, p50, p99) or handed to a {@link MetricWriter} as a
+ * {@link Snapshot} of its buckets. Percentiles are estimated by
  * interpolating inside a bucket, so they are exact to within one bucket's width.
  */
 final class Histogram {
@@ -79,20 +79,24 @@ final class Histogram {
                 .build();
     }
 
-    /** Prometheus text exposition; {@code labels} is empty or like {@code type="input"}. */
-    void writePrometheus(StringBuilder out, String name, String labels) {
-        String separator = labels.isEmpty() ? "" : labels + ",";
-        long cumulative = 0;
-        for (int i = 0; i < bounds.length; i++) {
-            cumulative += buckets[i].sum();
-            out.append(name).append("_bucket{").append(separator).append("le=\"").append(Prometheus.number(bounds[i]))
-                    .append("\"} ").append(cumulative).append('\n');
+    /**
+     * The counts at one moment, for a writer. The total is the sum of the buckets rather
+     * than the separate counter, so the two agree even while other threads record.
+     *
+     * @param counts per bucket, not cumulative; one more than the bounds (the last: above them all)
+     * @param max    the largest value recorded, 0 when none was
+     */
+    record Snapshot(double[] bounds, long[] counts, long count, double sum, double max) {
+    }
+
+    Snapshot snapshot() {
+        long[] counts = new long[buckets.length];
+        long total = 0;
+        for (int i = 0; i < buckets.length; i++) {
+            counts[i] = buckets[i].sum();
+            total += counts[i];
         }
-        cumulative += buckets[bounds.length].sum();
-        out.append(name).append("_bucket{").append(separator).append("le=\"+Inf\"} ").append(cumulative).append('\n');
-        String braces = labels.isEmpty() ? "" : "{" + labels + "}";
-        out.append(name).append("_sum").append(braces).append(' ').append(Prometheus.number(sum.sum())).append('\n');
-        out.append(name).append("_count").append(braces).append(' ').append(count.sum()).append('\n');
+        return new Snapshot(bounds, counts, total, sum.sum(), max.get());
     }
 
     private static JsonNumber number(double value) {

@@ -1,8 +1,11 @@
 package gateway.observe;
 
+import static gateway.observe.MetricWriter.Kind.COUNTER;
+import static gateway.observe.MetricWriter.Kind.GAUGE;
+import static gateway.observe.MetricWriter.Kind.HISTOGRAM;
+
 import gateway.json.JsonObject;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,24 +16,17 @@ import java.util.concurrent.atomic.LongAdder;
  * format. Requests are counted when they end, from their {@link RequestSummary}; only
  * requests and streams in flight are counted live. Histogram names follow the
  * OpenTelemetry GenAI semantic conventions where one exists. Every label is bounded
- * (routes, status codes, outcomes, error codes, and at most {@link #MAX_MODELS} model
+ * (routes, status codes, outcomes, error codes, and at most {@link RequestCounts#MAX_MODELS} model
  * names): nothing a client sends can grow the map without end.
  */
 public final class Metrics {
     /** The content type of {@link #toPrometheus()}. */
     public static final String PROMETHEUS_CONTENT_TYPE = Prometheus.CONTENT_TYPE;
 
-    /** Distinct model names counted; later ones are counted as {@code other}. */
-    static final int MAX_MODELS = 100;
-
-    private record RequestKey(String route, int status, String model) {
-    }
-
     private final long startNanos = System.nanoTime();
     private final AtomicLong requestsInFlight = new AtomicLong();
     private final AtomicLong streamsInFlight = new AtomicLong();
-    private final Map<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
-    private final Set<String> models = ConcurrentHashMap.newKeySet();
+    private final RequestCounts requests = new RequestCounts();
     private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> backendErrors = new ConcurrentHashMap<>();
     private final LongAdder streams = new LongAdder();
@@ -66,7 +62,7 @@ public final class Metrics {
     }
 
     public void record(RequestSummary s) {
-        requests.computeIfAbsent(new RequestKey(s.route(), s.status(), modelLabel(s.model())), k -> new LongAdder()).increment();
+        requests.record(s.route(), s.status(), s.model());
         count(outcomes, s.outcome());
         if (s.outcome().equals("backend_error")) {
             count(backendErrors, s.errorCode());
@@ -95,48 +91,15 @@ public final class Metrics {
         }
     }
 
-    private String modelLabel(String model) {
-        if (model == null) {
-            return "";
-        }
-        if (models.contains(model) || (models.size() < MAX_MODELS && models.add(model))) {
-            return model;
-        }
-        return "other";
-    }
-
     private static void count(Map<String, LongAdder> counters, String key) {
         counters.computeIfAbsent(key, k -> new LongAdder()).increment();
     }
 
     /** The metrics as one JSON object. */
     public JsonObject toJson() {
-        var byRoute = new TreeMap<String, TreeMap<String, Long>>();
-        var byModel = new TreeMap<String, Long>();
-        long total = 0;
-        for (var entry : requests.entrySet()) {
-            long n = entry.getValue().sum();
-            byRoute.computeIfAbsent(entry.getKey().route(), r -> new TreeMap<>())
-                    .merge(Integer.toString(entry.getKey().status()), n, Long::sum);
-            if (!entry.getKey().model().isEmpty()) {
-                byModel.merge(entry.getKey().model(), n, Long::sum);
-            }
-            total += n;
-        }
-        var routes = JsonObject.builder();
-        byRoute.forEach((route, statuses) -> {
-            var json = JsonObject.builder();
-            statuses.forEach(json::put);
-            routes.put(route, json.build());
-        });
-        var perModel = JsonObject.builder();
-        byModel.forEach(perModel::put);
-        var json = JsonObject.builder()
-                .put("uptime_seconds", (System.nanoTime() - startNanos) / 1_000_000_000L)
-                .put("requests_total", total)
-                .put("requests_in_flight", requestsInFlight.get())
-                .put("requests", routes.build())
-                .put("requests_by_model", perModel.build())
+        var json = JsonObject.builder().put("uptime_seconds", (System.nanoTime() - startNanos) / 1_000_000_000L);
+        requests.writeJson(json);
+        json.put("requests_in_flight", requestsInFlight.get())
                 .put("outcomes", counts(outcomes))
                 .put("backend_errors", counts(backendErrors))
                 .put("rate_limited", counter(outcomes, "rate_limited"))
@@ -156,40 +119,45 @@ public final class Metrics {
 
     /** The metrics in the Prometheus text exposition format. */
     public String toPrometheus() {
-        var p = new Prometheus();
-        p.family("gateway_requests_total", "counter", "Requests that have ended, by route, status and model.");
-        var requestLines = new TreeMap<String, Long>();
-        requests.forEach((key, n) -> requestLines.put(Prometheus.label("route", key.route()) + ","
-                + Prometheus.label("status", Integer.toString(key.status())) + "," + Prometheus.label("model", key.model()), n.sum()));
-        requestLines.forEach((labels, n) -> p.sample("gateway_requests_total", labels, n));
-        p.family("gateway_requests_in_flight", "gauge", "Requests being served now.")
-                .sample("gateway_requests_in_flight", "", requestsInFlight.get());
-        p.family("gateway_streams_in_flight", "gauge", "Event streams open now.")
-                .sample("gateway_streams_in_flight", "", streamsInFlight.get());
-        p.family("gateway_streams_total", "counter", "Streamed requests that have ended.")
-                .sample("gateway_streams_total", "", streams.sum());
-        p.family("gateway_outcomes_total", "counter", "Requests by outcome: ok, client_cancelled, invalid_request, rate_limited, overloaded, shutting_down, backend_error, internal_error.");
-        new TreeMap<>(outcomes).forEach((outcome, n) -> p.sample("gateway_outcomes_total", Prometheus.label("outcome", outcome), n.sum()));
-        p.family("gateway_backend_errors_total", "counter", "Backend failures by error code.");
-        new TreeMap<>(backendErrors).forEach((code, n) -> p.sample("gateway_backend_errors_total", Prometheus.label("code", code), n.sum()));
-        p.family("gateway_rate_limited_total", "counter",
-                "Requests answered 429: over RATE_LIMIT_RPM or RATE_LIMIT_TPM, or passed on from a rate-limiting backend.")
-                .sample("gateway_rate_limited_total", "", counter(outcomes, "rate_limited"));
-        p.family("gen_ai_server_request_duration_seconds", "histogram", "Time from a request's arrival to its last byte.");
-        latency.writePrometheus(p.builder(), "gen_ai_server_request_duration_seconds", "");
-        p.family("gen_ai_server_time_to_first_token_seconds", "histogram", "Time from a stream's request to its first frame.");
-        firstFrame.writePrometheus(p.builder(), "gen_ai_server_time_to_first_token_seconds", "");
-        p.family("gateway_overhead_seconds", "histogram", "The gateway's own time: a request's duration minus its time waiting on the backend.");
-        overhead.writePrometheus(p.builder(), "gateway_overhead_seconds", "");
-        p.family("gen_ai_client_token_usage", "histogram", "Tokens per request, by gen_ai_token_type (input: prompt, output: completion).");
-        inputTokens.writePrometheus(p.builder(), "gen_ai_client_token_usage", Prometheus.label("gen_ai_token_type", "input"));
-        outputTokens.writePrometheus(p.builder(), "gen_ai_client_token_usage", Prometheus.label("gen_ai_token_type", "output"));
-        p.family("gateway_cached_prompt_tokens", "histogram", "Prompt tokens per request that the backend found in its cache, where it says.");
-        cachedTokens.writePrometheus(p.builder(), "gateway_cached_prompt_tokens", "");
-        routing.writePrometheus(p);
-        p.family("gateway_uptime_seconds", "gauge", "Seconds since the gateway started.")
-                .sample("gateway_uptime_seconds", "", (System.nanoTime() - startNanos) / 1_000_000_000L);
-        return p.toString();
+        var prometheus = new Prometheus();
+        write(prometheus);
+        return prometheus.toString();
+    }
+
+    /** Every measurement, once, in the order the Prometheus text has always had. */
+    private void write(MetricWriter out) {
+        requests.write(out);
+        out.family("gateway.requests.in_flight", GAUGE, "{request}", "Requests being served now.");
+        out.sample(requestsInFlight.get());
+        out.family("gateway.streams.in_flight", GAUGE, "{stream}", "Event streams open now.");
+        out.sample(streamsInFlight.get());
+        out.family("gateway.streams", COUNTER, "{stream}", "Streamed requests that have ended.");
+        out.sample(streams.sum());
+        out.family("gateway.outcomes", COUNTER, "{request}", "Requests by outcome: ok, client_cancelled, invalid_request, "
+                + "rate_limited, overloaded, shutting_down, backend_error, internal_error.");
+        new TreeMap<>(outcomes).forEach((outcome, n) -> out.sample(n.sum(), "outcome", outcome));
+        out.family("gateway.backend_errors", COUNTER, "{request}", "Backend failures by error code.");
+        new TreeMap<>(backendErrors).forEach((code, n) -> out.sample(n.sum(), "code", code));
+        out.family("gateway.rate_limited", COUNTER, "{request}",
+                "Requests answered 429: over RATE_LIMIT_RPM or RATE_LIMIT_TPM, or passed on from a rate-limiting backend.");
+        out.sample(counter(outcomes, "rate_limited"));
+        out.family("gen_ai.server.request.duration", HISTOGRAM, "s", "Time from a request's arrival to its last byte.");
+        out.histogram(latency);
+        out.family("gen_ai.server.time_to_first_token", HISTOGRAM, "s", "Time from a stream's request to its first frame.");
+        out.histogram(firstFrame);
+        out.family("gateway.overhead", HISTOGRAM, "s",
+                "The gateway's own time: a request's duration minus its time waiting on the backend.");
+        out.histogram(overhead);
+        out.family("gen_ai.client.token.usage", HISTOGRAM, "{token}",
+                "Tokens per request, by gen_ai_token_type (input: prompt, output: completion).");
+        out.histogram(inputTokens, "gen_ai.token.type", "input");
+        out.histogram(outputTokens, "gen_ai.token.type", "output");
+        out.family("gateway.cached_prompt_tokens", HISTOGRAM, "{token}",
+                "Prompt tokens per request that the backend found in its cache, where it says.");
+        out.histogram(cachedTokens);
+        routing.write(out);
+        out.family("gateway.uptime", GAUGE, "s", "Seconds since the gateway started.");
+        out.sample((System.nanoTime() - startNanos) / 1_000_000_000L);
     }
 
     private static long counter(Map<String, LongAdder> counters, String key) {

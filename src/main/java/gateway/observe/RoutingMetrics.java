@@ -1,5 +1,9 @@
 package gateway.observe;
 
+import static gateway.observe.MetricWriter.Kind.COUNTER;
+import static gateway.observe.MetricWriter.Kind.GAUGE;
+import static gateway.observe.MetricWriter.Kind.HISTOGRAM;
+
 import gateway.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * The routing part of the metrics: per backend, its attempts by outcome, their duration,
@@ -107,45 +112,42 @@ public final class RoutingMetrics {
                         .build());
     }
 
-    void writePrometheus(Prometheus p) {
+    void write(MetricWriter out) {
         List<Gauge> live = gauges.get();
-        p.family("gateway_backend_attempts_total", "counter", "Attempts on each backend by outcome: ok, error, client_cancelled.");
+        out.family("gateway.backend.attempts", COUNTER, "{attempt}", "Attempts on each backend by outcome: ok, error, client_cancelled.");
         for (Gauge g : live) {
-            new TreeMap<>(of(g.backend()).attempts).forEach((outcome, n) -> p.sample("gateway_backend_attempts_total",
-                    Prometheus.label("backend", g.backend()) + "," + Prometheus.label("outcome", outcome), n.sum()));
+            new TreeMap<>(of(g.backend()).attempts).forEach((outcome, n) -> out.sample(n.sum(), "backend", g.backend(), "outcome", outcome));
         }
-        p.family("gateway_backend_attempt_duration_seconds", "histogram", "Time from sending a request to a backend to the end of its reply.");
-        live.forEach(g -> of(g.backend()).duration.writePrometheus(p.builder(), "gateway_backend_attempt_duration_seconds",
-                Prometheus.label("backend", g.backend())));
-        gauge(p, live, "gateway_backend_in_flight", "Requests each backend is serving now.", g -> g.inFlight());
-        gauge(p, live, "gateway_backend_slots", "Requests each backend serves at once (0: no limit).", g -> g.slots());
-        gauge(p, live, "gateway_backend_healthy", "1 when the health checks find the backend up.", g -> g.healthy() ? 1 : 0);
-        gauge(p, live, "gateway_backend_ejected", "1 while the backend is ejected after failures in a row.", g -> g.ejected() ? 1 : 0);
-        gauge(p, live, "gateway_backend_cooling_down", "1 while the backend rests after a 429 or 503 with Retry-After.",
+        out.family("gateway.backend.attempt_duration", HISTOGRAM, "s", "Time from sending a request to a backend to the end of its reply.");
+        live.forEach(g -> out.histogram(of(g.backend()).duration, "backend", g.backend()));
+        gauge(out, live, "gateway.backend.in_flight", "{request}", "Requests each backend is serving now.", g -> g.inFlight());
+        gauge(out, live, "gateway.backend.slots", "{request}", "Requests each backend serves at once (0: no limit).", g -> g.slots());
+        gauge(out, live, "gateway.backend.healthy", "{backend}", "1 when the health checks find the backend up.", g -> g.healthy() ? 1 : 0);
+        gauge(out, live, "gateway.backend.ejected", "{backend}", "1 while the backend is ejected after failures in a row.",
+                g -> g.ejected() ? 1 : 0);
+        gauge(out, live, "gateway.backend.cooling_down", "{backend}", "1 while the backend rests after a 429 or 503 with Retry-After.",
                 g -> g.coolingDown() ? 1 : 0);
-        p.family("gateway_backend_prompt_tokens_total", "counter", "Prompt tokens sent to each backend, as it counted them.");
-        live.forEach(g -> p.sample("gateway_backend_prompt_tokens_total", Prometheus.label("backend", g.backend()),
-                of(g.backend()).promptTokens.sum()));
-        p.family("gateway_backend_cached_tokens_total", "counter", "Prompt tokens each backend found in its cache and did not compute again.");
-        live.forEach(g -> p.sample("gateway_backend_cached_tokens_total", Prometheus.label("backend", g.backend()),
-                of(g.backend()).cachedTokens.sum()));
-        p.family("gateway_route_decisions_total", "counter", "Backends chosen, by policy and reason "
+        out.family("gateway.backend.prompt_tokens", COUNTER, "{token}", "Prompt tokens sent to each backend, as it counted them.");
+        live.forEach(g -> out.sample(of(g.backend()).promptTokens.sum(), "backend", g.backend()));
+        out.family("gateway.backend.cached_tokens", COUNTER, "{token}",
+                "Prompt tokens each backend found in its cache and did not compute again.");
+        live.forEach(g -> out.sample(of(g.backend()).cachedTokens.sum(), "backend", g.backend()));
+        out.family("gateway.route.decisions", COUNTER, "{decision}", "Backends chosen, by policy and reason "
                 + "(least_loaded, round_robin, affinity, spill, miss, session, failover, fallback, fail_open).");
         new TreeMap<>(decisions).forEach((policy, reasons) -> new TreeMap<>(reasons).forEach((reason, n) ->
-                p.sample("gateway_route_decisions_total",
-                        Prometheus.label("policy", policy) + "," + Prometheus.label("reason", reason), n.sum())));
-        p.family("gateway_queue_depth", "gauge", "Requests waiting for a backend's free slot.")
-                .sample("gateway_queue_depth", "", queueDepth.getAsInt());
-        p.family("gateway_queue_wait_seconds", "histogram", "Time requests waited for a backend's free slot.");
-        queueWait.writePrometheus(p.builder(), "gateway_queue_wait_seconds", "");
-        p.family("gateway_queue_refused_total", "counter", "Requests that got no slot: full, timeout, client_left.");
-        new TreeMap<>(queueRefusals).forEach((reason, n) -> p.sample("gateway_queue_refused_total", Prometheus.label("reason", reason), n.sum()));
+                out.sample(n.sum(), "policy", policy, "reason", reason)));
+        out.family("gateway.queue.depth", GAUGE, "{request}", "Requests waiting for a backend's free slot.");
+        out.sample(queueDepth.getAsInt());
+        out.family("gateway.queue.wait", HISTOGRAM, "s", "Time requests waited for a backend's free slot.");
+        out.histogram(queueWait);
+        out.family("gateway.queue.refused", COUNTER, "{request}", "Requests that got no slot: full, timeout, client_left.");
+        new TreeMap<>(queueRefusals).forEach((reason, n) -> out.sample(n.sum(), "reason", reason));
     }
 
-    private static void gauge(Prometheus p, List<Gauge> live, String name, String help,
-            java.util.function.ToIntFunction<Gauge> value) {
-        p.family(name, "gauge", help);
-        live.forEach(g -> p.sample(name, Prometheus.label("backend", g.backend()), value.applyAsInt(g)));
+    /** A gauge with one point per backend, in the router's order. */
+    private static void gauge(MetricWriter out, List<Gauge> live, String name, String unit, String help, ToIntFunction<Gauge> value) {
+        out.family(name, GAUGE, unit, help);
+        live.forEach(g -> out.sample(value.applyAsInt(g), "backend", g.backend()));
     }
 
     private PerBackend of(String backend) {

@@ -85,12 +85,12 @@ class MetricsTest {
     @Test
     void modelLabelsAreBounded() {
         var metrics = new Metrics();
-        for (int i = 0; i < Metrics.MAX_MODELS + 50; i++) {
+        for (int i = 0; i < RequestCounts.MAX_MODELS + 50; i++) {
             metrics.record(new RequestSummary(Instant.now(), "id", "POST", "/v1/chat/completions", "POST /v1/chat/completions",
                     200, 1, -1, 0, "model-" + i, false, "echo", 1, 0, 1, 1, -1, false, null, "127.0.0.1", "ok", null));
         }
         JsonObject byModel = metrics.toJson().object("requests_by_model").orElseThrow();
-        assertEquals(Metrics.MAX_MODELS + 1, byModel.members().size());
+        assertEquals(RequestCounts.MAX_MODELS + 1, byModel.members().size());
         assertEquals(50, byModel.longValue("other").orElseThrow());
     }
 }

@@ -1,6 +1,10 @@
 package gateway.observe;
 
+import static gateway.observe.MetricWriter.Kind.COUNTER;
+import static gateway.observe.MetricWriter.Kind.GAUGE;
+import static gateway.observe.MetricWriter.Kind.HISTOGRAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +30,19 @@ class PrometheusTextTest {
             Files.writeString(Path.of("target", "metrics.prom"), served);
         }
         assertEquals(golden, served);
+    }
+
+    @Test
+    void openTelemetryNamesAreSpelledAsTheCompatibilitySpecSays() {
+        assertEquals("gen_ai_server_request_duration_seconds", Prometheus.name("gen_ai.server.request.duration", HISTOGRAM, "s"));
+        assertEquals("gen_ai_client_token_usage", Prometheus.name("gen_ai.client.token.usage", HISTOGRAM, "{token}"));
+        assertEquals("gateway_requests_total", Prometheus.name("gateway.requests", COUNTER, "{request}"));
+        assertEquals("gateway_queue_depth", Prometheus.name("gateway.queue.depth", GAUGE, "{request}"));
+        assertEquals("gateway_uptime_seconds", Prometheus.name("gateway.uptime", GAUGE, "s"));
+        assertEquals("busy_seconds_total", Prometheus.name("busy", COUNTER, "s"), "the unit, then _total");
+        assertEquals("busy_seconds_total", Prometheus.name("busy.seconds.total", COUNTER, "s"), "neither suffix twice");
+        assertEquals("no Prometheus suffix for the unit By of sent", assertThrows(IllegalArgumentException.class,
+                () -> Prometheus.name("sent", COUNTER, "By")).getMessage());
     }
 
     private static String golden() throws IOException {
