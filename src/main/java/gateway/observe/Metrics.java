@@ -4,7 +4,9 @@ import static gateway.observe.MetricWriter.Kind.COUNTER;
 import static gateway.observe.MetricWriter.Kind.GAUGE;
 import static gateway.observe.MetricWriter.Kind.HISTOGRAM;
 
+import gateway.json.JsonArray;
 import gateway.json.JsonObject;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,17 +15,21 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The in-memory metrics map served at {@code /metrics}, as JSON or in Prometheus' text
- * format. Requests are counted when they end, from their {@link RequestSummary}; only
- * requests and streams in flight are counted live. Histogram names follow the
- * OpenTelemetry GenAI semantic conventions where one exists. Every label is bounded
- * (routes, status codes, outcomes, error codes, and at most {@link RequestCounts#MAX_MODELS} model
- * names): nothing a client sends can grow the map without end.
+ * format, and handed to the OTLP exporter as OTLP metrics: each measurement is written once,
+ * to a {@link MetricWriter}, and each format is a writer. Requests are counted when they
+ * end, from their {@link RequestSummary}; only requests and streams in flight are counted
+ * live. Names follow the OpenTelemetry GenAI semantic conventions where one exists. Every
+ * label is bounded (routes, status codes, outcomes, error codes, and at most
+ * {@link RequestCounts#MAX_MODELS} model names): nothing a client sends can grow the map
+ * without end.
  */
 public final class Metrics {
     /** The content type of {@link #toPrometheus()}. */
     public static final String PROMETHEUS_CONTENT_TYPE = Prometheus.CONTENT_TYPE;
 
     private final long startNanos = System.nanoTime();
+    /** When counting began, the start of every cumulative OTLP point. */
+    private final long startEpochNanos = OtlpMetrics.epochNanos(Instant.now());
     private final AtomicLong requestsInFlight = new AtomicLong();
     private final AtomicLong streamsInFlight = new AtomicLong();
     private final RequestCounts requests = new RequestCounts();
@@ -122,6 +128,17 @@ public final class Metrics {
         var prometheus = new Prometheus();
         write(prometheus);
         return prometheus.toString();
+    }
+
+    /**
+     * The same measurements as OTLP {@code Metric} objects in its JSON encoding, for the
+     * {@code metrics} array of a {@code ScopeMetrics}: counters and histograms cumulative
+     * since this object was made, families without a point left out.
+     */
+    public JsonArray toOtlp() {
+        var otlp = new OtlpMetrics(startEpochNanos, OtlpMetrics.epochNanos(Instant.now()));
+        write(otlp);
+        return otlp.toJson();
     }
 
     /** Every measurement, once, in the order the Prometheus text has always had. */
