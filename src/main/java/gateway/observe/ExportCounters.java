@@ -1,5 +1,8 @@
 package gateway.observe;
 
+import static gateway.observe.MetricWriter.Kind.COUNTER;
+
+import gateway.json.JsonObject;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -50,5 +53,33 @@ public final class ExportCounters {
 
     public long failedExports(Signal signal) {
         return failedExports[signal.ordinal()].sum();
+    }
+
+    /** Both signals always, zeros too, so that the series exist before the first export. */
+    void write(MetricWriter out) {
+        out.family("gateway.otlp.exported", COUNTER, "{item}",
+                "Items the OpenTelemetry collector accepted, by signal (traces: spans; metrics: data points).");
+        for (Signal s : Signal.values()) {
+            out.sample(exported(s), "signal", s.label());
+        }
+        out.family("gateway.otlp.dropped", COUNTER, "{item}",
+                "Items never sent to the collector: the queue was full, the collector refused them, or retries ran out.");
+        for (Signal s : Signal.values()) {
+            out.sample(dropped(s), "signal", s.label());
+        }
+        out.family("gateway.otlp.export_failures", COUNTER, "{request}", "Export requests to the collector that failed, each retry counted.");
+        for (Signal s : Signal.values()) {
+            out.sample(failedExports(s), "signal", s.label());
+        }
+    }
+
+    /** {@code {"traces":{"exported":…,"dropped":…,"export_failures":…},"metrics":{…}}} */
+    JsonObject toJson() {
+        var json = JsonObject.builder();
+        for (Signal s : Signal.values()) {
+            json.put(s.label(), JsonObject.builder().put("exported", exported(s)).put("dropped", dropped(s))
+                    .put("export_failures", failedExports(s)).build());
+        }
+        return json.build();
     }
 }

@@ -13,12 +13,30 @@ import java.util.concurrent.atomic.LongAdder;
  * interpolating inside a bucket, so they are exact to within one bucket's width.
  */
 final class Histogram {
-    /** Seconds, 0.1 ms to 5 min in a 1-2-5 series: a health check to a long generation. */
+    /** Seconds, 0.1 ms to 5 min in a 1-2-5 series: the gateway's own time, a health check to a long wait. */
     static final double[] SECONDS = {
         0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
         1, 2, 5, 10, 20, 50, 100, 300,
     };
-    /** Tokens: the bounds the OpenTelemetry GenAI conventions advise for gen_ai.client.token.usage. */
+    /*
+     * The bounds the OpenTelemetry GenAI semantic conventions advise (ExplicitBucketBoundaries)
+     * for their histograms, so that the gateway's buckets line up with other GenAI servers'
+     * and clients'. The gateway's own measures (overhead, queue wait) keep SECONDS, where
+     * a fraction of a millisecond matters.
+     */
+    /** gen_ai.server.request.duration and gen_ai.client.operation.duration: 10 ms to 82 s, doubling. */
+    static final double[] GEN_AI_DURATION = {
+        0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+    };
+    /** gen_ai.server.time_to_first_token: 1 ms to 10 s. */
+    static final double[] GEN_AI_TIME_TO_FIRST_TOKEN = {
+        0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+    };
+    /** gen_ai.server.time_per_output_token: 10 ms to 2.5 s. */
+    static final double[] GEN_AI_TIME_PER_OUTPUT_TOKEN = {
+        0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5,
+    };
+    /** gen_ai.client.token.usage: 1 to 64 Mi tokens, by fours. */
     static final double[] TOKENS = {
         1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
     };

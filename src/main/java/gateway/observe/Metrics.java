@@ -38,17 +38,24 @@ public final class Metrics {
     private final LongAdder streams = new LongAdder();
     private final LongAdder promptTokens = new LongAdder();
     private final LongAdder completionTokens = new LongAdder();
-    private final Histogram latency = new Histogram(Histogram.SECONDS);
-    private final Histogram firstFrame = new Histogram(Histogram.SECONDS);
+    private final Histogram latency = new Histogram(Histogram.GEN_AI_DURATION);
+    private final Histogram firstFrame = new Histogram(Histogram.GEN_AI_TIME_TO_FIRST_TOKEN);
+    private final Histogram timePerOutputToken = new Histogram(Histogram.GEN_AI_TIME_PER_OUTPUT_TOKEN);
     private final Histogram overhead = new Histogram(Histogram.SECONDS);
     private final Histogram inputTokens = new Histogram(Histogram.TOKENS);
     private final Histogram outputTokens = new Histogram(Histogram.TOKENS);
     private final Histogram cachedTokens = new Histogram(Histogram.TOKENS);
     private final RoutingMetrics routing = new RoutingMetrics();
+    private final ExportCounters export = new ExportCounters();
 
     /** The routing part: backends, decisions, the queue. */
     public RoutingMetrics routing() {
         return routing;
+    }
+
+    /** What the OTLP exporter sent, dropped and failed to send. */
+    public ExportCounters export() {
+        return export;
     }
 
     public void requestStarted() {
@@ -80,6 +87,10 @@ public final class Metrics {
         }
         if (s.firstFrameNanos() >= 0) {
             firstFrame.record(s.firstFrameNanos() / 1e9);
+            if (s.status() == 200 && s.completionTokens() > 1) {
+                // The GenAI conventions' time per output token: the time after the first, shared by the others.
+                timePerOutputToken.record((s.latencyNanos() - s.firstFrameNanos()) / 1e9 / (s.completionTokens() - 1));
+            }
         }
         if (s.promptTokens() >= 0) {
             promptTokens.add(s.promptTokens());
@@ -113,14 +124,12 @@ public final class Metrics {
                 .put("streams_in_flight", streamsInFlight.get())
                 .put("latency", latency.toJson("ms", 1000))
                 .put("time_to_first_frame", firstFrame.toJson("ms", 1000))
+                .put("time_per_output_token", timePerOutputToken.toJson("ms", 1000))
                 .put("gateway_overhead", overhead.toJson("ms", 1000))
-                .put("tokens", JsonObject.builder()
-                        .put("prompt", promptTokens.sum())
-                        .put("completion", completionTokens.sum())
-                        .build())
+                .put("tokens", JsonObject.builder().put("prompt", promptTokens.sum()).put("completion", completionTokens.sum()).build())
                 .put("cached_tokens", cachedTokens.toJson("tokens", 1));
         routing.writeJson(json);
-        return json.build();
+        return json.put("otlp", export.toJson()).build();
     }
 
     /** The metrics in the Prometheus text exposition format. */
@@ -162,6 +171,9 @@ public final class Metrics {
         out.histogram(latency);
         out.family("gen_ai.server.time_to_first_token", HISTOGRAM, "s", "Time from a stream's request to its first frame.");
         out.histogram(firstFrame);
+        out.family("gen_ai.server.time_per_output_token", HISTOGRAM, "s",
+                "Time per output token after the first, for a stream that ended with 200 and more than one token.");
+        out.histogram(timePerOutputToken);
         out.family("gateway.overhead", HISTOGRAM, "s",
                 "The gateway's own time: a request's duration minus its time waiting on the backend.");
         out.histogram(overhead);
@@ -175,6 +187,7 @@ public final class Metrics {
         routing.write(out);
         out.family("gateway.uptime", GAUGE, "s", "Seconds since the gateway started.");
         out.sample((System.nanoTime() - startNanos) / 1_000_000_000L);
+        export.write(out);
     }
 
     private static long counter(Map<String, LongAdder> counters, String key) {

@@ -27,7 +27,7 @@ public final class RoutingMetrics {
 
     private static final class PerBackend {
         final Map<String, LongAdder> attempts = new ConcurrentHashMap<>();
-        final Histogram duration = new Histogram(Histogram.SECONDS);
+        final Histogram duration = new Histogram(Histogram.GEN_AI_DURATION);
         final LongAdder promptTokens = new LongAdder();
         final LongAdder cachedTokens = new LongAdder();
     }
@@ -118,7 +118,8 @@ public final class RoutingMetrics {
         for (Gauge g : live) {
             new TreeMap<>(of(g.backend()).attempts).forEach((outcome, n) -> out.sample(n.sum(), "backend", g.backend(), "outcome", outcome));
         }
-        out.family("gateway.backend.attempt_duration", HISTOGRAM, "s", "Time from sending a request to a backend to the end of its reply.");
+        // The gateway is its backends' GenAI client, so an attempt is the conventions' client operation.
+        out.family("gen_ai.client.operation.duration", HISTOGRAM, "s", "Time from sending a request to a backend to the end of its reply.");
         live.forEach(g -> out.histogram(of(g.backend()).duration, "backend", g.backend()));
         gauge(out, live, "gateway.backend.in_flight", "{request}", "Requests each backend is serving now.", g -> g.inFlight());
         gauge(out, live, "gateway.backend.slots", "{request}", "Requests each backend serves at once (0: no limit).", g -> g.slots());

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * One fixed set of measurements that touches every series: requests whole and streamed,
- * failures, tokens, two backends (one up, one ejected and resting), routing decisions and
- * the queue. The golden Prometheus text and the OTLP tests read the same figures.
+ * failures, tokens, two backends (one up, one ejected and resting), routing decisions, the
+ * queue and the OTLP exporter's counters. The golden Prometheus text and the OTLP tests
+ * read the same figures.
  */
 final class MetricsFixture {
     private MetricsFixture() {
@@ -32,6 +33,9 @@ final class MetricsFixture {
         routing.queueWait(250_000);
         routing.queueWait(30_000_000);
         routing.queueRefusal("full");
+        metrics.export().exported(ExportCounters.Signal.TRACES, 12);
+        metrics.export().dropped(ExportCounters.Signal.METRICS, 3);
+        metrics.export().failedExport(ExportCounters.Signal.TRACES);
         metrics.record(chat(200, 5, -1, 2, "m", false, "b1", 10, 20, 4, false, "ok", null));
         metrics.record(chat(200, 1500, 300, 1400, "llama", true, "b1", 1000, 50, 512, false, "ok", null));
         metrics.record(chat(200, 80, 60, 70, "llama", true, "b1", 12, 1, 0, false, "ok", null));

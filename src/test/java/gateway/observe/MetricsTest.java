@@ -70,8 +70,8 @@ class MetricsTest {
         assertTrue(text.contains("gateway_streams_in_flight 1\n"));
         assertTrue(text.contains("gateway_rate_limited_total 1\n"));
         assertTrue(text.contains("# TYPE gen_ai_server_request_duration_seconds histogram\n"));
-        assertTrue(text.contains("gen_ai_server_request_duration_seconds_bucket{le=\"0.005\"} 2\n"), "cumulative");
-        assertTrue(text.contains("gen_ai_server_request_duration_seconds_bucket{le=\"1\"} 3\n"));
+        assertTrue(text.contains("gen_ai_server_request_duration_seconds_bucket{le=\"0.01\"} 2\n"), "cumulative");
+        assertTrue(text.contains("gen_ai_server_request_duration_seconds_bucket{le=\"1.28\"} 3\n"));
         assertTrue(text.contains("gen_ai_server_request_duration_seconds_bucket{le=\"+Inf\"} 3\n"));
         assertTrue(text.contains("gen_ai_server_request_duration_seconds_count 3\n"));
         assertTrue(text.contains("gen_ai_client_token_usage_bucket{gen_ai_token_type=\"input\",le=\"16\"} 3\n"));
@@ -79,6 +79,48 @@ class MetricsTest {
         assertTrue(text.contains("gateway_overhead_seconds_sum 0.4236\n"), "60% of 706 ms");
         for (String line : text.split("\n")) {
             assertTrue(line.startsWith("# ") || line.matches("[a-z_]+(\\{.*\\})? -?[0-9.E+-]+"), line);
+        }
+    }
+
+    @Test
+    void timePerOutputTokenIsTheTimeAfterTheFirstSharedByTheOthers() {
+        var metrics = new Metrics();
+        metrics.record(MetricsFixture.chat(200, 600, 100, 590, "m", true, "b1", 10, 11, -1, false, "ok", null));
+        JsonObject tpot = metrics.toJson().object("time_per_output_token").orElseThrow();
+        assertEquals(1, tpot.longValue("count").orElseThrow());
+        assertEquals("50", tpot.get("max_ms").toJson(), "(600 - 100) ms / (11 - 1)");
+        assertTrue(metrics.toPrometheus().contains("gen_ai_server_time_per_output_token_seconds_bucket{le=\"0.05\"} 1\n"));
+    }
+
+    @Test
+    void timePerOutputTokenOnlyForAStreamThatEndedWith200AndMoreThanOneToken() {
+        var metrics = new Metrics();
+        metrics.record(MetricsFixture.chat(200, 600, -1, 590, "m", false, "b1", 10, 11, -1, false, "ok", null)); // not streamed
+        metrics.record(MetricsFixture.chat(502, 600, 100, 590, "m", true, "b1", 10, 11, -1, false, "backend_error", "backend_error"));
+        metrics.record(MetricsFixture.chat(200, 600, 100, 590, "m", true, "b1", 10, 1, -1, false, "ok", null)); // one token
+        metrics.record(MetricsFixture.chat(200, 600, 100, 590, "m", true, "b1", 10, -1, -1, false, "ok", null)); // unknown
+        assertEquals(0, metrics.toJson().object("time_per_output_token").orElseThrow().longValue("count").orElseThrow());
+        assertEquals(3, metrics.toJson().object("time_to_first_frame").orElseThrow().longValue("count").orElseThrow());
+    }
+
+    @Test
+    void theBackendAttemptIsTheGenAiClientOperation() {
+        String text = MetricsFixture.recorded().toPrometheus();
+        assertTrue(text.contains("# TYPE gen_ai_client_operation_duration_seconds histogram\n"), text);
+        assertTrue(text.contains("gen_ai_client_operation_duration_seconds_count{backend=\"b1\"} 3\n"), text);
+        assertTrue(!text.contains("gateway_backend_attempt_duration"), "the old name is gone");
+    }
+
+    @Test
+    void theOtlpExportersCountersAreShownForBothSignals() {
+        Metrics metrics = MetricsFixture.recorded();
+        assertEquals("{\"traces\":{\"exported\":12,\"dropped\":0,\"export_failures\":1},"
+                + "\"metrics\":{\"exported\":0,\"dropped\":3,\"export_failures\":0}}", metrics.toJson().get("otlp").toJson());
+        String text = new Metrics().toPrometheus();
+        for (String signal : new String[] {"traces", "metrics"}) {
+            for (String name : new String[] {"exported", "dropped", "export_failures"}) {
+                assertTrue(text.contains("gateway_otlp_" + name + "_total{signal=\"" + signal + "\"} 0\n"), name + " " + signal);
+            }
         }
     }
 

@@ -26,12 +26,12 @@ class OtlpMetricsTest {
     void everyMeasurementOfTheFixtureIsThereUnderItsOpenTelemetryName() {
         assertEquals(List.of("gateway.requests", "gateway.requests.in_flight", "gateway.streams.in_flight", "gateway.streams",
                 "gateway.outcomes", "gateway.backend_errors", "gateway.rate_limited", "gen_ai.server.request.duration",
-                "gen_ai.server.time_to_first_token", "gateway.overhead", "gen_ai.client.token.usage",
-                "gateway.cached_prompt_tokens", "gateway.backend.attempts", "gateway.backend.attempt_duration",
+                "gen_ai.server.time_to_first_token", "gen_ai.server.time_per_output_token", "gateway.overhead", "gen_ai.client.token.usage",
+                "gateway.cached_prompt_tokens", "gateway.backend.attempts", "gen_ai.client.operation.duration",
                 "gateway.backend.in_flight", "gateway.backend.slots", "gateway.backend.healthy", "gateway.backend.ejected",
                 "gateway.backend.cooling_down", "gateway.backend.prompt_tokens", "gateway.backend.cached_tokens",
                 "gateway.route.decisions", "gateway.queue.depth", "gateway.queue.wait", "gateway.queue.refused",
-                "gateway.uptime"), names(MetricsFixture.recorded().toOtlp()));
+                "gateway.uptime", "gateway.otlp.exported", "gateway.otlp.dropped", "gateway.otlp.export_failures"), names(MetricsFixture.recorded().toOtlp()));
     }
 
     @Test
@@ -76,6 +76,17 @@ class OtlpMetricsTest {
     }
 
     @Test
+    void theExportersCountersHaveAPointForEachSignal() {
+        JsonObject failures = metric(MetricsFixture.recorded().toOtlp(), "gateway.otlp.export_failures");
+        assertEquals("{request}", failures.string("unit").orElseThrow());
+        List<JsonObject> points = points(failures.object("sum").orElseThrow());
+        assertEquals("[{\"key\":\"signal\",\"value\":{\"stringValue\":\"traces\"}}]", points.get(0).get("attributes").toJson());
+        assertEquals("1", points.get(0).string("asInt").orElseThrow());
+        assertEquals("[{\"key\":\"signal\",\"value\":{\"stringValue\":\"metrics\"}}]", points.get(1).get("attributes").toJson());
+        assertEquals("0", points.get(1).string("asInt").orElseThrow(), "a zero too, so the series exists");
+    }
+
+    @Test
     void countersAreCumulativeFromOneStartAndOnlyGoUp() {
         Metrics metrics = MetricsFixture.recorded();
         JsonObject before = points(metric(metrics.toOtlp(), "gateway.outcomes").object("sum").orElseThrow()).get(2);
@@ -95,7 +106,8 @@ class OtlpMetricsTest {
                 "gateway.backend.in_flight", "gateway.route.decisions", "gateway.queue.refused")) {
             assertTrue(!names.contains(empty), empty + " has no point yet: " + names);
         }
-        assertTrue(names.containsAll(Set.of("gateway.requests.in_flight", "gen_ai.server.request.duration", "gateway.uptime")),
+        assertTrue(names.containsAll(Set.of("gateway.requests.in_flight", "gen_ai.server.request.duration", "gateway.uptime",
+                "gateway.otlp.exported", "gateway.otlp.dropped", "gateway.otlp.export_failures")),
                 "a zero and an empty histogram are points: " + names);
     }
 
