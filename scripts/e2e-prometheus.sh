@@ -98,6 +98,7 @@ found() {
   grep -q '"result":\[{' <<<"$answer" || return 1
   for label in "$@"; do grep -q "\"$label\":" <<<"$answer" || return 1; done
 }
+absent() { query "$1" | grep -q '"result":\[\]'; }   # absent EXPR: the query succeeds with no series
 typed() { curl -sfG "$prom/api/v1/metadata" --data-urlencode "metric=$1" | grep -q "\"type\":\"$2\""; }   # typed NAME TYPE
 
 # Bounded wait for the first scrape of all three targets. It comes about 5 s after /-/ready:
@@ -115,9 +116,16 @@ check "streams: 6 ended"                          found 'sum(gateway_streams_tot
 histogram_series() { found "${1}_bucket{le=\"+Inf\"} > 0" && found "${1}_sum" && found "${1}_count"; }
 check "duration: _bucket up to +Inf, _sum, _count" histogram_series gen_ai_server_request_duration_seconds
 check "time to first token: _bucket per stream"   found 'sum(gen_ai_server_time_to_first_token_seconds_bucket{le="+Inf"}) == 6'
+# Every stream above ends with 200 and more than one completion token, so each has a time per output token.
+check "time per output token: one per stream"     found 'sum(gen_ai_server_time_per_output_token_seconds_count) == 6'
+check "time per output token: GenAI buckets"      found 'gen_ai_server_time_per_output_token_seconds_bucket{le="2.5"}'
+check "duration: the GenAI conventions' buckets"  found 'gen_ai_server_request_duration_seconds_bucket{le="81.92"}'
 check "token usage: input and output buckets"     test "$(value 'count(gen_ai_client_token_usage_bucket{le="+Inf"} > 0)')" = 4
 check "token usage: input tokens counted"         found 'gen_ai_client_token_usage_sum{gen_ai_token_type="input"} > 0'
 check "backend: the mock answered every attempt"  found 'gateway_backend_attempts_total{backend="default",outcome="ok"} == 6'
+check "backend: an operation per mock attempt"    found 'gen_ai_client_operation_duration_seconds_count{backend="default"} == 6'
+check "backend: the old attempt histogram gone"   absent 'gateway_backend_attempt_duration_seconds_count'
+check "otlp: both signals on every gateway, 0"    test "$(value 'count(gateway_otlp_exported_total == 0) + count(gateway_otlp_dropped_total == 0) + count(gateway_otlp_export_failures_total == 0)')" = 18
 check "backend: the mock is healthy"             found "gateway_backend_healthy{instance=\"$(target "$proxy")\",backend=\"default\"} == 1"
 check "PromQL: p99 latency from the buckets"      found 'histogram_quantile(0.99, sum by (le) (gen_ai_server_request_duration_seconds_bucket)) > 0'
 
