@@ -141,6 +141,18 @@ class OtlpExporterTest {
     }
 
     @Test
+    void aRequestWithMoreSpansThanABatchIsSentInSeveral() {
+        var exporter = new OtlpExporter(settings("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "3"), NO_METRICS, counters);
+        String trace = hex(16);
+        exporter.offer(source(span(trace, null, "1", Map.of()), span(trace, null, "2", Map.of()), span(trace, null, "3", Map.of()),
+                span(trace, null, "4", Map.of()), span(trace, null, "5", Map.of())));
+        collector.awaitSpans(5, WAIT);
+        exporter.close();
+        assertEquals(List.of(3, 2), collector.requests().stream().map(r -> r.spans().size()).toList());
+        assertEquals(5, counters.exported(TRACES));
+    }
+
+    @Test
     void metricsArePushedEveryIntervalAndOnceMoreAtClose() {
         JsonArray metrics = (JsonArray) Json.parse(OtlpShapesTest.METRICS);
         var exporter = new OtlpExporter(settings("OTEL_TRACES_EXPORTER", "none"), () -> metrics, counters);
@@ -269,8 +281,8 @@ class OtlpExporterTest {
         };
         var exporter = new OtlpExporter(settings(), NO_METRICS, counters);
         exporter.offer(broken);
-        exporter.offer(oneSpan());
-        collector.awaitSpans(1, WAIT);
+        exporter.offer(source(span(hex(16), null, "after the broken one", Map.of())));
+        collector.awaitSpan(span -> span.string("name").orElseThrow().equals("after the broken one"), WAIT);
         exporter.close();
         assertEquals(2, counters.dropped(TRACES));
         assertEquals(1, counters.exported(TRACES));

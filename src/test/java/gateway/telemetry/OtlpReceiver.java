@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import gateway.json.Json;
+import gateway.json.JsonArray;
 import gateway.json.JsonException;
 import gateway.json.JsonObject;
 import gateway.json.JsonValue;
@@ -24,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -49,6 +51,26 @@ public final class OtlpReceiver implements AutoCloseable {
         public String header(String name) {
             List<String> values = headers.get(name);
             return values == null || values.isEmpty() ? null : values.getFirst();
+        }
+
+        /** The spans of a traces export, in order; none for anything else (a malformed export's problems say why). */
+        public List<JsonObject> spans() {
+            var spans = new ArrayList<JsonObject>();
+            if (path.equals("/v1/traces")) {
+                for (JsonValue resourceSpans : members(body, "resourceSpans")) {
+                    for (JsonValue scopeSpans : members(resourceSpans, "scopeSpans")) {
+                        members(scopeSpans, "spans").forEach(span -> spans.add((JsonObject) span));
+                    }
+                }
+            }
+            return spans;
+        }
+
+        /** The objects in the array {@code owner.name}, or none when it is not there. */
+        private static List<JsonValue> members(JsonValue owner, String name) {
+            return owner instanceof JsonObject o
+                    ? o.array(name).map(JsonArray::values).orElse(List.of()).stream().filter(JsonObject.class::isInstance).toList()
+                    : List.of();
         }
 
         boolean accepted() {
@@ -115,6 +137,11 @@ public final class OtlpReceiver implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /** Each request's headers, by case-insensitive name, in order of arrival. */
+    public synchronized List<Map<String, List<String>>> headers() {
+        return requests.stream().map(Received::headers).toList();
+    }
+
     public synchronized List<String> problems() {
         return List.copyOf(problems);
     }
@@ -129,13 +156,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
     /** Every span of the traces requests answered with success, in order of arrival. */
     public synchronized List<JsonObject> spans() {
-        var spans = new ArrayList<JsonObject>();
-        for (JsonObject export : accepted("/v1/traces")) {
-            export.array("resourceSpans").orElseThrow().values().forEach(rs -> ((JsonObject) rs).array("scopeSpans")
-                    .orElseThrow().values().forEach(ss -> ((JsonObject) ss).array("spans").orElseThrow().values()
-                            .forEach(span -> spans.add((JsonObject) span))));
-        }
-        return spans;
+        return requests.stream().filter(Received::accepted).flatMap(r -> r.spans().stream()).toList();
     }
 
     /** The bodies of the metrics requests answered with success, in order of arrival. */
@@ -171,14 +192,10 @@ public final class OtlpReceiver implements AutoCloseable {
         return await(() -> requests().size() >= n, this::requests, timeout, n + " requests");
     }
 
-    private interface Condition {
-        boolean holds();
-    }
-
-    private synchronized <T> T await(Condition condition, Supplier<T> result, Duration timeout, String what) {
+    private synchronized <T> T await(BooleanSupplier condition, Supplier<T> result, Duration timeout, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            while (!condition.holds()) {
+            while (!condition.getAsBoolean()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     fail("waited " + timeout.toMillis() + " ms for " + what + "; got " + requests.size() + " requests, "
