@@ -39,13 +39,14 @@ final class SpanQueue {
 
     /** Adds a request's {@code count} spans; false, leaving the queue as it was, when full or closed. */
     boolean offer(SpanSource source, int count) {
+        long now = System.nanoTime(); // read before the lock, to hold it for less
         lock.lock();
         try {
             if (closed || count > capacity - spans) {
                 return false;
             }
             boolean deadlineChanges = queued.isEmpty() || spans < batchSize && spans + count >= batchSize;
-            queued.add(new Queued(source, count, System.nanoTime()));
+            queued.add(new Queued(source, count, now));
             spans += count;
             if (deadlineChanges) {
                 changed.signal();
