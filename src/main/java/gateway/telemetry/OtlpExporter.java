@@ -1,0 +1,184 @@
+package gateway.telemetry;
+
+import gateway.config.TelemetrySettings;
+import gateway.json.JsonArray;
+import gateway.json.JsonObject;
+import gateway.json.JsonValue;
+import gateway.observe.ExportCounters;
+import gateway.observe.ExportCounters.Signal;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Exports spans and metrics to an OpenTelemetry collector over OTLP/HTTP with JSON bodies.
+ *
+ * <pre>
+ *  request threads --offer--> SpanQueue --batch--> otlp-exporter thread --POST--> /v1/traces
+ *                                   metrics supplier, every interval --POST--> /v1/metrics
+ * </pre>
+ *
+ * <p>Threading: {@link #offer} is called on request threads and only adds to a bounded
+ * queue; it never waits for the collector and never throws. Everything else (building
+ * spans, encoding, posting, retrying) happens on one thread, {@code otlp-exporter}, which
+ * sends a batch when {@code batchSize} spans wait or the oldest has waited {@code scheduleDelay}.
+ * A collector that is slow or down makes the queue fill, and then spans are dropped; each
+ * outcome is counted in {@link ExportCounters}, nothing is logged.
+ */
+public final class OtlpExporter implements AutoCloseable {
+    /** How long {@link #close(Duration)} waits for the thread to stop after interrupting it at its deadline. */
+    private static final Duration STOP_GRACE = Duration.ofMillis(100);
+    /** Longer close bounds are cut to this, which keeps the deadline arithmetic in range. */
+    private static final Duration MAX_CLOSE = Duration.ofDays(1);
+
+    private final TelemetrySettings settings;
+    private final Supplier<JsonArray> metrics;
+    private final ExportCounters counters;
+    private final JsonObject resource;
+    private final SpanQueue queue;
+    private final OtlpClient client;
+    private final HttpRequest.Builder tracesRequest;
+    private final HttpRequest.Builder metricsRequest;
+    private final Shutdown shutdown = new Shutdown();
+    private final Thread sender;
+
+    /**
+     * Starts the exporter's thread. Spans go to {@code settings.tracesUrl()} and metrics to
+     * {@code settings.metricsUrl()}; either may be {@code null}, and that signal is not sent.
+     *
+     * @param metrics the metrics to push, as OTLP {@code Metric} objects; called on the exporter's thread
+     * @throws IllegalArgumentException when a configured header cannot be sent (the message names it, not its value)
+     */
+    public OtlpExporter(TelemetrySettings settings, Supplier<JsonArray> metrics, ExportCounters counters) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.counters = Objects.requireNonNull(counters, "counters");
+        this.resource = OtlpJson.resource(settings);
+        this.queue = new SpanQueue(settings.queueSize(), settings.batchSize(), settings.scheduleDelay().toNanos());
+        this.tracesRequest = settings.tracesUrl() == null ? null
+                : OtlpClient.request(settings.tracesUrl(), settings.tracesHeaders(), "OTEL_EXPORTER_OTLP_(TRACES_)HEADERS");
+        this.metricsRequest = settings.metricsUrl() == null ? null
+                : OtlpClient.request(settings.metricsUrl(), settings.metricsHeaders(), "OTEL_EXPORTER_OTLP_(METRICS_)HEADERS");
+        this.client = new OtlpClient(settings.exportTimeout(), counters, shutdown);
+        // A platform thread: one long-lived thread is what they are for; it is a daemon so
+        // that a gateway that forgets to close it can still exit.
+        this.sender = Thread.ofPlatform().name("otlp-exporter").daemon().start(this::run);
+    }
+
+    /**
+     * Queues a request's spans for export; they are built later, on the exporter's thread.
+     * Cheap, never blocks on the collector and never throws. When the queue already holds
+     * {@code queueSize} spans, or the exporter is closed, the spans are dropped and counted.
+     * Without a traces endpoint it does nothing (and counts nothing: there is nowhere to send).
+     *
+     * @return true when queued
+     */
+    public boolean offer(SpanSource request) {
+        if (tracesRequest == null || request == null) {
+            return false;
+        }
+        int count;
+        try {
+            count = Math.max(request.spanCount(), 0);
+        } catch (RuntimeException e) {
+            counters.dropped(Signal.TRACES, 1); // a source that cannot count is broken: counted as one span
+            return false;
+        }
+        if (queue.offer(request, count)) {
+            return true;
+        }
+        counters.dropped(Signal.TRACES, count);
+        return false;
+    }
+
+    /** {@link #close(Duration)} within the export timeout. */
+    @Override
+    public void close() {
+        close(settings.exportTimeout());
+    }
+
+    /**
+     * Stops accepting spans, sends those queued and a last metrics export, and stops the
+     * thread, all within {@code within}; what cannot be sent by then is dropped and counted.
+     * At the deadline the thread is interrupted, which cuts an export in progress short; then
+     * this waits a moment more for it to end. Calling it again only waits again.
+     */
+    public void close(Duration within) {
+        Duration bound = within.isNegative() ? Duration.ZERO : within.compareTo(MAX_CLOSE) > 0 ? MAX_CLOSE : within;
+        long deadline = System.nanoTime() + bound.toNanos();
+        if (shutdown.begin(deadline)) {
+            queue.close(); // wakes the thread if it waits for a batch; begin() woke it from a retry's wait
+        }
+        try {
+            if (!sender.join(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0)))) {
+                sender.interrupt();
+                sender.join(STOP_GRACE);
+            }
+        } catch (InterruptedException e) {
+            sender.interrupt();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The exporter's thread: batches and metrics until closed, then the last of both. */
+    private void run() {
+        long intervalNanos = settings.metricInterval().toNanos();
+        long nextMetrics = System.nanoTime() + intervalNanos;
+        try {
+            while (!shutdown.begun()) {
+                exportSpans(queue.awaitBatch(nextMetrics));
+                if (System.nanoTime() - nextMetrics >= 0) {
+                    exportMetrics();
+                    nextMetrics = System.nanoTime() + intervalNanos;
+                }
+            }
+            for (var batch = queue.take(); !batch.isEmpty(); batch = queue.take()) {
+                exportSpans(batch);
+            }
+            exportMetrics();
+        } catch (InterruptedException e) {
+            // close() ran out of time: whatever is still queued is dropped below
+        } finally {
+            counters.dropped(Signal.TRACES, queue.clear());
+            client.close();
+        }
+    }
+
+    /**
+     * Builds and sends one batch. A request whose spans cannot be built or encoded is dropped
+     * alone; a source that gives more spans than it announced is sent in several exports.
+     */
+    private void exportSpans(List<SpanQueue.Queued> batch) throws InterruptedException {
+        var spans = new ArrayList<JsonValue>();
+        for (SpanQueue.Queued queued : batch) {
+            try {
+                spans.addAll(queued.source().spans().stream().map(OtlpJson::span).toList());
+            } catch (RuntimeException e) {
+                counters.dropped(Signal.TRACES, queued.spans());
+            }
+        }
+        for (int from = 0; from < spans.size(); from += settings.batchSize()) {
+            List<JsonValue> part = spans.subList(from, Math.min(from + settings.batchSize(), spans.size()));
+            client.export(Signal.TRACES, tracesRequest, OtlpJson.tracesOf(resource, part), part.size());
+        }
+    }
+
+    private void exportMetrics() throws InterruptedException {
+        if (metricsRequest == null) {
+            return;
+        }
+        JsonArray current;
+        try {
+            current = metrics.get();
+        } catch (RuntimeException e) {
+            counters.failedExport(Signal.METRICS); // a bug in the supplier, shown as a failed export
+            return;
+        }
+        if (current.size() > 0) {
+            client.export(Signal.METRICS, metricsRequest, OtlpJson.metrics(resource, current), OtlpJson.dataPoints(current));
+        }
+    }
+}
