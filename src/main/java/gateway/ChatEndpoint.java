@@ -6,6 +6,8 @@ import gateway.chat.Usage;
 import gateway.config.Settings;
 import gateway.http.Exchange;
 import gateway.json.JsonObject;
+import gateway.telemetry.BackendAttempt;
+import gateway.telemetry.TraceContext;
 import gateway.worker.Worker;
 import java.io.IOException;
 
@@ -29,6 +31,7 @@ final class ChatEndpoint {
                 settings.upstream().defaultModel(), limits);
         exchange.facts().model(request.model());
         exchange.facts().stream(request.stream());
+        exchange.trace().chat(request);
         Access.checkModel(exchange, request.model());
         var call = new ExchangeCall(exchange, session(exchange, request));
         if (request.stream()) {
@@ -41,6 +44,7 @@ final class ChatEndpoint {
             }
         } else {
             JsonObject completion = worker.complete(request, call);
+            exchange.trace().completion(completion);
             completion.string("model").ifPresent(exchange.facts()::model); // the model that answered
             JsonObject usage = completion.object("usage").orElse(null);
             if (usage != null) {
@@ -78,6 +82,7 @@ final class ChatEndpoint {
         @Override
         public void queued(long nanos) {
             exchange.facts().addQueueWait(nanos);
+            exchange.trace().queued(nanos);
         }
 
         @Override
@@ -88,6 +93,16 @@ final class ChatEndpoint {
         @Override
         public Worker.Watch watchDeparture(Runnable onDeparture) {
             return exchange.watchDeparture(onDeparture)::run;
+        }
+
+        @Override
+        public TraceContext trace() {
+            return exchange.trace().span();
+        }
+
+        @Override
+        public void attempted(BackendAttempt attempt) {
+            exchange.trace().attempted(attempt);
         }
     }
 }

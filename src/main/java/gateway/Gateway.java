@@ -13,6 +13,7 @@ import gateway.http.Router;
 import gateway.observe.Log;
 import gateway.observe.Metrics;
 import gateway.route.RoutingWorker;
+import gateway.telemetry.Telemetry;
 import gateway.web.WebPages;
 import gateway.worker.EchoWorker;
 import gateway.worker.Worker;
@@ -94,6 +95,7 @@ public final class Gateway implements AutoCloseable {
     private final Departures departures = new Departures();
     private final Metrics metrics = new Metrics();
     private final KeyManagement keys;
+    private final Telemetry telemetry;
 
     private Gateway(Settings settings, Log log) throws IOException {
         this.settings = settings;
@@ -108,6 +110,7 @@ public final class Gateway implements AutoCloseable {
         setUnlessGiven("sun.net.httpserver.idleInterval", Long.toString(settings.server().idleTimeout().toSeconds()));
         setUnlessGiven("sun.net.httpserver.clockTick", "1000");
         this.keys = openKeys(settings, log); // first: a bad key store stops the start before anything runs
+        this.telemetry = new Telemetry(settings.telemetry(), metrics::toOtlp, metrics.export());
         var upstream = settings.upstream();
         this.routing = settings.echoMode() ? null : new RoutingWorker(upstream, settings.routing(), metrics.routing(), log);
         this.worker = routing != null ? routing : new EchoWorker(upstream.echoTokenDelay(), upstream.defaultModel());
@@ -120,7 +123,7 @@ public final class Gateway implements AutoCloseable {
         // Checked first, so an overloaded gateway does no work, not even a key lookup, for a request it turns away.
         var inFlight = new InFlightLimit(settings.limits().maxRequestsInFlight());
 
-        this.router = new Router(metrics, log, settings.server().cors(), departures)
+        this.router = new Router(metrics, log, settings.server().cors(), departures, telemetry)
                 .route("POST", "/v1/chat/completions", whileOpen(inFlight.guard(access.guard(chat::handle))))
                 .route("GET", "/v1/models", whileOpen(access.identify(status::models)))
                 .route("GET", "/healthz", StatusEndpoints::live)
@@ -154,6 +157,7 @@ public final class Gateway implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", router);
         server.start();
+        telemetry.listening(settings.server().host(), port());
     }
 
     /** The listening socket; when it cannot be had, what was started already (checks, autosave) is stopped. */
@@ -162,6 +166,7 @@ public final class Gateway implements AutoCloseable {
             return HttpServer.create(new InetSocketAddress(settings.server().host(), settings.server().port()), BACKLOG);
         } catch (IOException | RuntimeException e) {
             keys.close();
+            telemetry.close(Duration.ZERO);
             if (routing != null) {
                 routing.close();
             }
@@ -241,6 +246,8 @@ public final class Gateway implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         executor.shutdownNow();
+        // Every request is logged by now: their spans, and the metrics once more, go out within the grace.
+        telemetry.close(min(settings.server().shutdownGrace(), settings.telemetry().exportTimeout()));
         departures.close();
         keys.close();
         if (routing != null) {
@@ -256,6 +263,10 @@ public final class Gateway implements AutoCloseable {
             }
             handler.handle(exchange);
         };
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static KeyManagement openKeys(Settings settings, Log log) {

@@ -43,6 +43,7 @@ final class StreamRelay implements Worker.ChunkSink {
     @Override
     public void send(JsonObject chunk) throws IOException {
         lastChunk = chunk;
+        exchange.trace().chunk(chunk);
         Optional<Usage> reported = chunk.object("usage").flatMap(Usage::from);
         if (reported.isPresent()) {
             usage = reported.get();

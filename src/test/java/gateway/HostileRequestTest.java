@@ -23,12 +23,17 @@ class HostileRequestTest {
                     + "Connection: close\r\nKeep-Alive: timeout=5\r\nProxy-Authorization: Basic c2VjcmV0\r\n"
                     + "Proxy-Connection: keep-alive\r\nTE: trailers\r\nTrailer: X-Checksum\r\nUpgrade: h2c\r\n"
                     + "X-Drop-Me: 1\r\nAuthorization: Bearer sk-client\r\nCookie: session=secret\r\n"
+                    + "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\r\n"
                     + "Content-Length: " + BODY.length() + "\r\n\r\n" + BODY);
             assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
             var received = mock.lastRequest();
-            Set<String> allowed = Set.of("host", "user-agent", "content-length", "content-type", "accept", "x-request-id", "authorization");
+            Set<String> allowed = Set.of("host", "user-agent", "content-length", "content-type", "accept", "x-request-id", "authorization",
+                    "traceparent");
             assertTrue(allowed.containsAll(received.headers().keySet()), "forwarded: " + received.headers().keySet());
             assertEquals("Bearer sk-backend", received.header("Authorization"));
+            // The trace goes on, through a span of the gateway's: the client's own span is not passed through.
+            String traceparent = received.header("traceparent");
+            assertTrue(traceparent.startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-") && !traceparent.contains("00f067aa0ba902b7"), traceparent);
         }
     }
 

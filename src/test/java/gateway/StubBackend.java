@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -35,6 +36,7 @@ final class StubBackend implements AutoCloseable {
     private volatile boolean healthy;
     private final LinkedBlockingQueue<String> requests = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> authorizations = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<List<String>> traceHeaders = new LinkedBlockingQueue<>();
     private final Semaphore steps = new Semaphore(0);
     final CountDownLatch clientWentAway = new CountDownLatch(1);
 
@@ -88,6 +90,11 @@ final class StubBackend implements AutoCloseable {
         return authorizations.poll(5, TimeUnit.SECONDS);
     }
 
+    /** The {@code traceparent} and {@code tracestate} (each null when absent) of the next request received. */
+    List<String> takeTraceHeaders() throws InterruptedException {
+        return traceHeaders.poll(5, TimeUnit.SECONDS);
+    }
+
     /** Lets a stub waiting at a {@link #WAIT} piece go on. */
     void release() {
         steps.release();
@@ -104,6 +111,8 @@ final class StubBackend implements AutoCloseable {
                 requests.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                 String auth = exchange.getRequestHeaders().getFirst("Authorization");
                 authorizations.add(auth == null ? "" : auth);
+                var headers = exchange.getRequestHeaders();
+                traceHeaders.add(Arrays.asList(headers.getFirst("traceparent"), headers.getFirst("tracestate")));
             }
             exchange.getResponseHeaders().set("Content-Type", r.contentType());
             for (int i = 0; i + 1 < r.headers().length; i += 2) {

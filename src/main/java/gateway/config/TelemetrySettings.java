@@ -20,7 +20,8 @@ import java.util.SequencedMap;
  * @param tracesHeaders  sent with every traces export, such as an auth header; secrets, never logged
  * @param metricsHeaders sent with every metrics export
  * @param exportTimeout  how long one export may take
- * @param serviceName    the {@code service.name} resource attribute
+ * @param serviceName    the {@code service.name} resource attribute: OTEL_SERVICE_NAME, else the one in
+ *                       OTEL_RESOURCE_ATTRIBUTES, else {@code gateway}
  * @param resource       further resource attributes, from {@code OTEL_RESOURCE_ATTRIBUTES}
  * @param sampler        which new traces are recorded
  * @param samplerRatio   the fraction of traces a {@code traceidratio} sampler keeps
@@ -47,9 +48,11 @@ public record TelemetrySettings(boolean disabled, URI tracesUrl, URI metricsUrl,
     /** The one OTLP encoding the gateway speaks: JSON over HTTP, built with its own codec. */
     static final String PROTOCOL = "http/json";
 
+    static final String DEFAULT_SERVICE_NAME = "gateway";
+
     static void defaults(SequencedMap<String, String> defaults) {
         defaults.put("OTEL_SDK_DISABLED", "false");
-        defaults.put("OTEL_SERVICE_NAME", "gateway");
+        defaults.put("OTEL_SERVICE_NAME", "");
         defaults.put("OTEL_RESOURCE_ATTRIBUTES", "");
         defaults.put("OTEL_EXPORTER_OTLP_ENDPOINT", "");
         defaults.put("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "");
@@ -82,13 +85,16 @@ public record TelemetrySettings(boolean disabled, URI tracesUrl, URI metricsUrl,
         if (batchSize > queueSize) {
             throw v.invalid("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "expected at most OTEL_BSP_MAX_QUEUE_SIZE (" + queueSize + ")");
         }
-        String serviceName = v.nonEmpty("OTEL_SERVICE_NAME");
+        Map<String, String> resource = pairs(v, "OTEL_RESOURCE_ATTRIBUTES");
+        // As the specification orders it: OTEL_SERVICE_NAME, else the resource's service.name, else the gateway's own.
+        String serviceName = v.isSet("OTEL_SERVICE_NAME") ? v.raw("OTEL_SERVICE_NAME").strip()
+                : resource.getOrDefault("service.name", DEFAULT_SERVICE_NAME);
         return new TelemetrySettings(disabled,
                 disabled ? null : endpoint(v, "TRACES", base, "/v1/traces"),
                 disabled ? null : endpoint(v, "METRICS", base, "/v1/metrics"),
                 signalHeaders(v, "TRACES", headers), signalHeaders(v, "METRICS", headers),
                 Duration.ofMillis(v.integer("OTEL_EXPORTER_OTLP_TIMEOUT", 1, 600_000)), serviceName,
-                pairs(v, "OTEL_RESOURCE_ATTRIBUTES"), sampler, ratio(v, sampler),
+                resource, sampler, ratio(v, sampler),
                 Duration.ofMillis(v.integer("OTEL_METRIC_EXPORT_INTERVAL", 100, 86_400_000)),
                 Duration.ofMillis(v.integer("OTEL_BSP_SCHEDULE_DELAY", 0, 3_600_000)), queueSize, batchSize,
                 v.flag("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"));

@@ -23,7 +23,7 @@ public final class Cors {
      * Headers a page may read besides the safelisted ones: the SDKs read the request id
      * to report it, and the retry headers to back off.
      */
-    static final String EXPOSED_HEADERS = "X-Request-ID, X-Gateway-Overhead-Ms, X-Gateway-Backend, " + String.join(", ", ApiError.RETRY_HEADERS);
+    static final String EXPOSED_HEADERS = "X-Request-ID, traceresponse, X-Gateway-Overhead-Ms, X-Gateway-Backend, " + String.join(", ", ApiError.RETRY_HEADERS);
 
     /** A comma-separated list of header names (RFC 9110 tokens), as a preflight asks for them. */
     private static final Pattern HEADER_LIST = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+(\\s*,\\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*");

@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpExchange;
 import gateway.json.JsonValue;
 import gateway.observe.Metrics;
 import gateway.observe.RequestSummary;
+import gateway.telemetry.RequestTrace;
+import gateway.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,20 +36,29 @@ public final class Exchange {
     private boolean connectionFailed;
     private final Teardown teardown;
     private Map<String, String> pathParameters = Map.of();
+    private final RequestTrace trace;
 
-    Exchange(HttpExchange http, Metrics metrics, Departures departures) {
+    Exchange(HttpExchange http, Metrics metrics, Departures departures, Telemetry telemetry) {
         this.http = http;
         this.metrics = metrics;
         this.departures = departures;
         this.teardown = new Teardown(http);
         this.requestId = RequestId.of(http.getRequestHeaders());
-        // On every answer, errors and streams included.
+        this.trace = telemetry.begin(header("traceparent"), header("tracestate"), path(), startNanos, arrival);
+        // On every answer, errors and streams included: the request's id, and its span in its
+        // trace (W3C Trace Context's response header), so a client can find both in the log.
         http.getResponseHeaders().set("X-Request-ID", requestId);
+        http.getResponseHeaders().set("traceresponse", trace.span().traceparent());
     }
 
 
     public String requestId() {
         return requestId;
+    }
+
+    /** The request's place in its trace, and what its spans will say. */
+    public RequestTrace trace() {
+        return trace;
     }
 
     public String method() {
@@ -270,7 +281,7 @@ public final class Exchange {
 
     /** The facts of this exchange, taken once its last byte is written. */
     RequestSummary summary() {
-        return new RequestSummary(arrival, requestId, method(), path(), route, status,
+        return new RequestSummary(arrival, requestId, trace.span().traceId(), trace.span().spanIdHex(), method(), path(), route, status,
                 System.nanoTime() - startNanos, firstFrameNanos, backendWaitNanos, facts.model(), facts.stream(),
                 facts.backend(), facts.attempts(), facts.queueNanos(), facts.promptTokens(), facts.completionTokens(),
                 facts.cachedTokens(), facts.tokensEstimated(), facts.caller(), clientAddress(), outcome(),

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import gateway.observe.Log;
 import gateway.observe.Metrics;
+import gateway.telemetry.Telemetry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,8 +42,10 @@ public final class Router implements HttpHandler {
     private final Log log;
     private final Cors cors;
     private final Departures departures;
+    private final Telemetry telemetry;
 
-    public Router(Metrics metrics, Log log, Cors cors, Departures departures) {
+    public Router(Metrics metrics, Log log, Cors cors, Departures departures, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.metrics = metrics;
         this.log = log;
         this.cors = cors;
@@ -80,7 +83,7 @@ public final class Router implements HttpHandler {
      */
     @Override
     public void handle(HttpExchange http) throws IOException {
-        var exchange = new Exchange(http, metrics, departures);
+        var exchange = new Exchange(http, metrics, departures, telemetry);
         inFlight.add(exchange);
         try {
             metrics.requestStarted();
@@ -94,6 +97,7 @@ public final class Router implements HttpHandler {
                 var summary = exchange.summary();
                 metrics.record(summary);
                 log.request(summary);
+                telemetry.ended(summary, exchange.trace());
             }
         } finally {
             // Only now is the last byte written (closing the exchange ends a chunked body).

@@ -6,6 +6,7 @@ import gateway.json.JsonException;
 import gateway.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +25,8 @@ final class ChatPipeline {
     private final AtomicInteger chatRequests = new AtomicInteger();
     private final AtomicInteger chatsInProgress = new AtomicInteger();
     private volatile MockBackend.Received lastRequest;
+    /** The latest traceparent headers received, oldest first: a test sees which span called. */
+    private final ArrayDeque<String> traceparents = new ArrayDeque<>();
 
     ChatPipeline(Api api, Availability availability, Misbehaviour misbehaviour) {
         this.api = api;
@@ -71,7 +74,22 @@ final class ChatPipeline {
         var headers = new HashMap<String, List<String>>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), List.copyOf(values)));
         lastRequest = new MockBackend.Received(headers, body, new String(bytes, StandardCharsets.UTF_8));
+        String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
+        if (traceparent != null) {
+            synchronized (traceparents) {
+                if (traceparents.size() == MockBackend.TRACEPARENTS_KEPT) {
+                    traceparents.removeFirst();
+                }
+                traceparents.addLast(traceparent);
+            }
+        }
         return body;
+    }
+
+    List<String> traceparents() {
+        synchronized (traceparents) {
+            return List.copyOf(traceparents);
+        }
     }
 
     MockBackend.Received lastRequest() {

@@ -29,6 +29,9 @@ import java.util.concurrent.Executors;
  * on the {@link Engine}: slots, prefix cache, prefill time.
  */
 public final class MockBackend implements AutoCloseable {
+    /** How many of the latest traceparent headers are kept. */
+    public static final int TRACEPARENTS_KEPT = 100;
+
     static {
         // As a well-configured inference server: each small frame leaves at once, never held
         // back by Nagle's algorithm until the gateway acknowledges the previous one.
@@ -143,6 +146,14 @@ public final class MockBackend implements AutoCloseable {
     /** The last chat request received, or {@code null}. */
     public Received lastRequest() {
         return chats.lastRequest();
+    }
+
+    /**
+     * The {@code traceparent} headers of the latest chat requests (at most
+     * {@value #TRACEPARENTS_KEPT}), oldest first: where a backend's own span would join the trace.
+     */
+    public List<String> traceparents() {
+        return chats.traceparents();
     }
 
     /** How many chat requests arrived. */

@@ -43,6 +43,8 @@ public final class Log {
     public void request(RequestSummary s) {
         write(s.status() >= 500 ? "warn" : "info", "request",
                 "request_id", s.requestId(),
+                "trace_id", s.traceId(),
+                "span_id", s.spanId(),
                 "method", s.method(),
                 "path", s.path(),
                 "status", s.status(),

@@ -6,6 +6,8 @@ import java.time.Instant;
  * What is known about one request once its response (or stream) has ended: the
  * input to both the log line and the metrics.
  *
+ * @param traceId          the request's trace (W3C Trace Context), continued from the client's or new
+ * @param spanId           the request's own span in it
  * @param route            the matched route, such as {@code POST /v1/chat/completions},
  *                         or {@code unmatched}; bounded, unlike {@code path}
  * @param latencyNanos     from the request's arrival to its last byte
@@ -28,6 +30,8 @@ import java.time.Instant;
 public record RequestSummary(
         Instant time,
         String requestId,
+        String traceId,
+        String spanId,
         String method,
         String path,
         String route,

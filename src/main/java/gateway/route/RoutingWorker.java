@@ -8,6 +8,8 @@ import gateway.http.ApiError;
 import gateway.json.JsonObject;
 import gateway.observe.Log;
 import gateway.observe.RoutingMetrics;
+import gateway.telemetry.BackendAttempt;
+import gateway.telemetry.TraceContext;
 import gateway.worker.BackendClient;
 import gateway.worker.OpenAiBackend;
 import gateway.worker.PromptBackend;
@@ -124,13 +126,16 @@ public final class RoutingWorker implements Worker, AutoCloseable {
                 deadline = System.nanoTime() + timeout.toNanos(); // from the first attempt: queueing does not count
             }
             call.answeredBy(backend.name(), n);
+            var attemptCall = new AttemptCall(call, deadline, call.trace() == null ? null : call.trace().child());
             long start = System.nanoTime();
             try {
-                T result = attempt.on(backend, target.request(), new AttemptCall(call, deadline));
+                T result = attempt.on(backend, target.request(), attemptCall);
                 outcomes.succeeded(backend, System.nanoTime() - start);
+                attemptCall.ended(backend, start, null);
                 return result;
             } catch (ApiError error) {
                 outcomes.failed(backend, error, System.nanoTime() - start, call.session());
+                attemptCall.ended(backend, start, error.code());
                 boolean again = n < routing.attempts() && !started.getAsBoolean() && Outcomes.retryable(error)
                         && deadline - System.nanoTime() > 0;
                 if (!again) {
@@ -139,6 +144,7 @@ public final class RoutingWorker implements Worker, AutoCloseable {
                 last = error;
             } catch (IOException clientGone) {
                 outcomes.cancelled(backend, System.nanoTime() - start);
+                attemptCall.ended(backend, start, "client_cancelled");
                 throw clientGone;
             } finally {
                 scheduler.release(lease);
@@ -203,8 +209,17 @@ public final class RoutingWorker implements Worker, AutoCloseable {
         client.close();
     }
 
-    /** The caller's call, with the time by which this attempt's answer must start. */
-    private record AttemptCall(Call call, long deadline) implements Call {
+    /** One attempt of a call: the time by which its answer must start, and its own span in the request's trace. */
+    private record AttemptCall(Call call, long deadline, TraceContext trace) implements Call {
+        /** Reports the attempt's span to the request: {@code errorType} is null when it succeeded. */
+        void ended(Backend backend, long startNanos, String errorType) {
+            if (trace != null) {
+                String provider = backend.settings().kind() == BackendSettings.Kind.PROMPT ? "prompt" : "openai";
+                call.attempted(new BackendAttempt(trace, backend.name(), provider, backend.settings().url(), startNanos,
+                        System.nanoTime(), errorType));
+            }
+        }
+
         @Override
         public String caller() {
             return call.caller();

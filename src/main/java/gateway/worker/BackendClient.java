@@ -1,5 +1,6 @@
 package gateway.worker;
 
+import gateway.telemetry.TraceContext;
 import gateway.http.ApiError;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,11 +46,20 @@ public final class BackendClient implements AutoCloseable {
         }
     }
 
-    /** A request to a backend, with the gateway's credentials for it, never the client's. */
-    static HttpRequest.Builder request(URI uri, String requestId, Duration timeout, String apiKey) {
+    /**
+     * A request to a backend, with the gateway's credentials for it, never the client's, and
+     * the span it belongs to ({@code null} for none), so that the backend's own span joins the trace.
+     */
+    static HttpRequest.Builder request(URI uri, String requestId, Duration timeout, String apiKey, TraceContext trace) {
         var builder = HttpRequest.newBuilder(uri).timeout(timeout).header("X-Request-ID", requestId);
         if (!apiKey.isEmpty()) {
             builder.header("Authorization", "Bearer " + apiKey);
+        }
+        if (trace != null) {
+            builder.header("traceparent", trace.traceparent());
+            if (trace.traceState() != null) {
+                builder.header("tracestate", trace.traceState());
+            }
         }
         return builder;
     }
@@ -89,7 +99,7 @@ public final class BackendClient implements AutoCloseable {
      * answers 503 while it is still loading its model.
      */
     Optional<String> healthProblem(URI server, String apiKey, BackendErrors errors) {
-        var check = request(URI.create(server + "/health"), "gateway-health", BackendModels.PROBE_TIMEOUT, apiKey).GET().build();
+        var check = request(URI.create(server + "/health"), "gateway-health", BackendModels.PROBE_TIMEOUT, apiKey, null).GET().build();
         try {
             Reply reply = fetch(check, errors, Worker.WaitMeter.NONE);
             return reply.status() < 500 ? Optional.empty()

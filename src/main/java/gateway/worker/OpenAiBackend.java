@@ -111,12 +111,12 @@ public final class OpenAiBackend implements Worker {
 
     /** A request to this server, with the gateway's own credentials, never the client's. */
     HttpRequest.Builder request(URI uri, String requestId, Duration timeout) {
-        return BackendClient.request(uri, requestId, timeout, apiKey);
+        return BackendClient.request(uri, requestId, timeout, apiKey, null);
     }
 
     /** The answer must start by the call's deadline (a failover's second attempt has what is left of the first's). */
     private HttpRequest post(ChatRequest chat, Call call) {
-        return request(chatUri, chat.id(), call.waitAtMost(timeout))
+        return BackendClient.request(chatUri, chat.id(), call.waitAtMost(timeout), apiKey, call.trace())
                 .header("Content-Type", "application/json")
                 .header("Accept", chat.stream() ? "text/event-stream" : "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(forwardedBody(chat)))

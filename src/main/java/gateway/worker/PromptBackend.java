@@ -127,7 +127,7 @@ public final class PromptBackend implements Worker {
                 body.put(field, chat.get(field));
             }
         }
-        return BackendClient.request(uri, request.id(), call.waitAtMost(timeout), apiKey)
+        return BackendClient.request(uri, request.id(), call.waitAtMost(timeout), apiKey, call.trace())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.build().toJson()))

@@ -3,6 +3,8 @@ package gateway.worker;
 import gateway.chat.ChatRequest;
 import gateway.http.ApiError;
 import gateway.json.JsonObject;
+import gateway.telemetry.BackendAttempt;
+import gateway.telemetry.TraceContext;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -80,6 +82,18 @@ public interface Worker {
          */
         default Watch watchDeparture(Runnable onDeparture) {
             return () -> { };
+        }
+
+        /**
+         * Where this call sits in its trace, sent on as {@code traceparent}: the request's span,
+         * or for one backend attempt its own span below it; {@code null} for none.
+         */
+        default TraceContext trace() {
+            return null;
+        }
+
+        /** A call to one backend ended, for its span. */
+        default void attempted(BackendAttempt attempt) {
         }
     }
 

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import gateway.config.Settings;
 import gateway.json.Json;
+import gateway.json.JsonArray;
 import gateway.json.JsonObject;
 import gateway.observe.Log;
+import gateway.telemetry.Telemetry;
 import gateway.observe.Metrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -33,7 +36,8 @@ class RouterTest {
 
     @BeforeEach
     void start() throws IOException {
-        var router = new Router(metrics, new Log(log::add), Cors.parse("*"), departures)
+        var router = new Router(metrics, new Log(log::add), Cors.parse("*"), departures,
+                new Telemetry(Settings.defaults().telemetry(), JsonArray::of, metrics.export()))
                 .route("GET", "/things", exchange -> answer(exchange, "list"))
                 .route("GET", "/things/{id}", exchange -> answer(exchange, "get " + exchange.pathParameter("id")))
                 .route("DELETE", "/things/{id}", exchange -> answer(exchange, "delete " + exchange.pathParameter("id")))

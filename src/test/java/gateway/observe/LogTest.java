@@ -39,7 +39,7 @@ class LogTest {
         var log = new Log(lines::add);
         long[][] cases = {{1_234_000, 1_200_000, 0}, {12_000_000, 1_234_567, 999}};
         for (long[] c : cases) {
-            log.request(new RequestSummary(java.time.Instant.now(), "id", "POST", "/v1/chat/completions", "r", 200,
+            log.request(new RequestSummary(java.time.Instant.now(), "id", "trace", "span", "POST", "/v1/chat/completions", "r", 200,
                     c[0], c[1], 0, "m", false, "b", 1, c[2], 1, 2, -1, false, null, "127.0.0.1", "ok", null));
         }
         JsonObject first = (JsonObject) Json.parse(lines.get(0));

@@ -42,7 +42,7 @@ final class MetricsFixture {
         metrics.record(chat(200, 900, 100, 850, "m", true, "b1", 30, 9, -1, true, "client_cancelled", null));
         metrics.record(chat(502, 40, -1, 39, "m", false, "b2", -1, -1, -1, false, "backend_error", "backend_unavailable"));
         metrics.record(chat(429, 1, -1, 0, null, false, null, -1, -1, -1, false, "rate_limited", "rate_limit_exceeded"));
-        metrics.record(new RequestSummary(Instant.EPOCH, "id", "GET", "/metrics", "GET /metrics", 200, 1_000_000, -1, 0,
+        metrics.record(new RequestSummary(Instant.EPOCH, "id", "trace", "span", "GET", "/metrics", "GET /metrics", 200, 1_000_000, -1, 0,
                 null, false, null, 0, 0, -1, -1, -1, false, null, "127.0.0.1", "ok", null));
         return metrics;
     }
@@ -50,7 +50,7 @@ final class MetricsFixture {
     /** A chat request that ended; times in milliseconds, -1 for a first frame: none. */
     static RequestSummary chat(int status, long latencyMs, long firstFrameMs, long backendWaitMs, String model, boolean stream,
             String backend, long prompt, long completion, long cached, boolean estimated, String outcome, String errorCode) {
-        return new RequestSummary(Instant.EPOCH, "id", "POST", "/v1/chat/completions", "POST /v1/chat/completions", status,
+        return new RequestSummary(Instant.EPOCH, "id", "trace", "span", "POST", "/v1/chat/completions", "POST /v1/chat/completions", status,
                 latencyMs * 1_000_000, firstFrameMs < 0 ? -1 : firstFrameMs * 1_000_000, backendWaitMs * 1_000_000, model,
                 stream, backend, backend == null ? 0 : 1, 0, prompt, completion, cached, estimated, null, "127.0.0.1",
                 outcome, errorCode);

@@ -11,7 +11,7 @@ class MetricsTest {
 
     /** A finished request of model "m" that spent 40% of its time waiting on the backend. */
     static RequestSummary summary(int status, long latencyMillis, String outcome, String errorCode) {
-        return new RequestSummary(Instant.now(), "id", "POST", "/v1/chat/completions", "POST /v1/chat/completions",
+        return new RequestSummary(Instant.now(), "id", "trace", "span", "POST", "/v1/chat/completions", "POST /v1/chat/completions",
                 status, latencyMillis * 1_000_000, -1, latencyMillis * 400_000, "m", false, "echo", 1, 0, 10, 20, 4, false, null, "127.0.0.1", outcome, errorCode);
     }
 
@@ -128,7 +128,7 @@ class MetricsTest {
     void modelLabelsAreBounded() {
         var metrics = new Metrics();
         for (int i = 0; i < RequestCounts.MAX_MODELS + 50; i++) {
-            metrics.record(new RequestSummary(Instant.now(), "id", "POST", "/v1/chat/completions", "POST /v1/chat/completions",
+            metrics.record(new RequestSummary(Instant.now(), "id", "trace", "span", "POST", "/v1/chat/completions", "POST /v1/chat/completions",
                     200, 1, -1, 0, "model-" + i, false, "echo", 1, 0, 1, 1, -1, false, null, "127.0.0.1", "ok", null));
         }
         JsonObject byModel = metrics.toJson().object("requests_by_model").orElseThrow();

@@ -1,0 +1,177 @@
+package gateway.telemetry;
+
+import gateway.chat.ChatRequest;
+import gateway.json.JsonArray;
+import gateway.json.JsonObject;
+import gateway.json.JsonValue;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One request's part in its trace: its span's ids (always, for the answer's header, the log
+ * and the backend), and, only when the span is recorded, what its spans will say. Written on
+ * the request's own thread; read by the exporter's once the request has ended.
+ */
+public final class RequestTrace {
+    private final TraceContext span;
+    private final boolean recording;
+    private final boolean captureContent;
+    private final long originNanos;
+    private final long originEpochNanos;
+    // What the spans say; filled only while recording.
+    private String requestModel;
+    private JsonValue maxTokens;
+    private JsonValue temperature;
+    private JsonValue topP;
+    private String responseModel;
+    private Set<String> finishReasons;
+    private String input;
+    private StringBuilder output;
+    private List<BackendAttempt> attempts;
+    private List<long[]> queueWaits;
+
+    RequestTrace(TraceContext span, boolean recording, boolean captureContent, long originNanos, long originEpochNanos) {
+        this.span = span;
+        this.recording = recording;
+        this.captureContent = captureContent;
+        this.originNanos = originNanos;
+        this.originEpochNanos = originEpochNanos;
+    }
+
+    /** The request's own span. */
+    public TraceContext span() {
+        return span;
+    }
+
+    /** Whether this request's spans will be exported. */
+    public boolean recording() {
+        return recording;
+    }
+
+    /** The chat request's parameters, and its messages when content capture is on. */
+    public void chat(ChatRequest request) {
+        if (!recording) {
+            return;
+        }
+        requestModel = request.model();
+        JsonObject body = request.body();
+        maxTokens = body.has("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
+        temperature = body.get("temperature");
+        topP = body.get("top_p");
+        if (captureContent) {
+            input = request.body().get("messages").toJson();
+        }
+    }
+
+    /** A whole completion: the model that answered, why it stopped, and its text when content capture is on. */
+    public void completion(JsonObject completion) {
+        if (recording) {
+            answered(completion, "message");
+        }
+    }
+
+    /** One chunk of a stream, as {@link #completion} for a whole answer. */
+    public void chunk(JsonObject chunk) {
+        if (recording) {
+            answered(chunk, "delta");
+        }
+    }
+
+    private void answered(JsonObject answer, String messageField) {
+        answer.string("model").ifPresent(model -> responseModel = model);
+        if (!(answer.get("choices") instanceof JsonArray choices)) {
+            return;
+        }
+        for (JsonValue choice : choices.values()) {
+            if (!(choice instanceof JsonObject c)) {
+                continue;
+            }
+            c.string("finish_reason").ifPresent(reason -> {
+                if (finishReasons == null) {
+                    finishReasons = new LinkedHashSet<>();
+                }
+                finishReasons.add(reason);
+            });
+            if (captureContent) {
+                c.object(messageField).flatMap(m -> m.string("content")).ifPresent(text -> {
+                    if (output == null) {
+                        output = new StringBuilder();
+                    }
+                    output.append(text);
+                });
+            }
+        }
+    }
+
+    /** A call to a backend ended. */
+    public void attempted(BackendAttempt attempt) {
+        if (recording) {
+            if (attempts == null) {
+                attempts = new ArrayList<>(2);
+            }
+            attempts.add(attempt);
+        }
+    }
+
+    /** The request waited {@code nanos} for a backend's free slot, until now. */
+    public void queued(long nanos) {
+        if (recording) {
+            if (queueWaits == null) {
+                queueWaits = new ArrayList<>(1);
+            }
+            long end = System.nanoTime();
+            queueWaits.add(new long[] {end - nanos, end});
+        }
+    }
+
+    /** A {@link System#nanoTime()} reading as nanoseconds since the epoch. */
+    long epochNanos(long nanoTime) {
+        return originEpochNanos + (nanoTime - originNanos);
+    }
+
+    long originEpochNanos() {
+        return originEpochNanos;
+    }
+
+    String requestModel() {
+        return requestModel;
+    }
+
+    JsonValue maxTokens() {
+        return maxTokens;
+    }
+
+    JsonValue temperature() {
+        return temperature;
+    }
+
+    JsonValue topP() {
+        return topP;
+    }
+
+    String responseModel() {
+        return responseModel;
+    }
+
+    List<String> finishReasons() {
+        return finishReasons == null ? null : List.copyOf(finishReasons);
+    }
+
+    String input() {
+        return input;
+    }
+
+    String output() {
+        return output == null ? null : output.toString();
+    }
+
+    List<BackendAttempt> attempts() {
+        return attempts == null ? List.of() : attempts;
+    }
+
+    List<long[]> queueWaits() {
+        return queueWaits == null ? List.of() : queueWaits;
+    }
+}
