@@ -5,7 +5,10 @@
 #   scripts/bench/ab.sh OLD.jar NEW.jar [ROUNDS] [SECONDS] [echo]
 # ROUNDS (default 8) of SECONDS (default 8) of wrk at 64 connections on each jar in turn,
 # after three warm-up rounds each; "echo" measures echo mode instead (no backend).
-# Needs wrk (apt-get install wrk). Both gateways get the settings bench.sh gives its own.
+# Needs wrk (apt-get install wrk). Both gateways get the settings bench.sh gives its own, plus
+# AB_OLD_ENV / AB_NEW_ENV (KEY=VALUE ...) to each side: one jar twice, with and without a feature.
+# AB_COLLECTOR=up|hang also starts an OTLP collector (scripts/bench/OtlpSink.java) that answers,
+# or never does; $COLLECTOR in AB_*_ENV is its address, e.g. AB_NEW_ENV=OTEL_EXPORTER_OTLP_ENDPOINT=\$COLLECTOR.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/java.sh
@@ -31,15 +34,21 @@ PORT=0 "$JAVA" -Dsun.net.httpserver.maxIdleConnections=20000 -jar "$new" mock --
 pids+=($!)
 backend="http://127.0.0.1:$(started "$work/mock.log" mock_backend_started)"
 [ "$mode" = echo ] && backend=""
+COLLECTOR=""
+if [ -n "${AB_COLLECTOR:-}" ]; then
+  "$JAVA" scripts/bench/OtlpSink.java 0 "$([ "$AB_COLLECTOR" = hang ] && echo hang)" >"$work/collector.log" 2>&1 &
+  pids+=($!)
+  COLLECTOR="http://127.0.0.1:$(started "$work/collector.log" otlp_sink_started)"
+fi
 
-start_gateway() { # NAME JAR: starts it with bench.sh's settings, its log in NAME.log
-  PORT=0 BACKEND_URL=$backend ECHO_TOKEN_DELAY_MS=0 API_KEYS=bench:bench-key RATE_LIMIT_RPM=1000000 \
+start_gateway() { # NAME JAR EXTRA: starts it with bench.sh's settings and EXTRA, its log in NAME.log
+  env ${3//\$COLLECTOR/$COLLECTOR} PORT=0 BACKEND_URL=$backend ECHO_TOKEN_DELAY_MS=0 API_KEYS=bench:bench-key RATE_LIMIT_RPM=1000000 \
     LOG_FILE="$work/$1.log" LOG_MAX_BYTES=52428800 LOG_MAX_FILES=1 \
     "$JAVA" -Xmx256m -jar "$2" --env-file /dev/null >"$work/$1.out" 2>&1 &
   pids+=($!)
 }
-start_gateway old "$old"; pid_a=${pids[-1]}
-start_gateway new "$new"; pid_b=${pids[-1]}
+start_gateway old "$old" "${AB_OLD_ENV:-}"; pid_a=${pids[-1]}
+start_gateway new "$new" "${AB_NEW_ENV:-}"; pid_b=${pids[-1]}
 port_a=$(started "$work/old.log" gateway_started)
 port_b=$(started "$work/new.log" gateway_started)
 
