@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -90,16 +91,17 @@ final class OtlpClient {
      *
      * @throws InterruptedException when the exporter is stopped at once; the items count as dropped
      */
-    void export(Signal signal, HttpRequest.Builder request, JsonObject body, int items) throws InterruptedException {
+    void export(Signal signal, HttpRequest.Builder request, List<byte[]> body, int items) throws InterruptedException {
         try {
-            tryExport(signal, request, body.toJson().getBytes(StandardCharsets.UTF_8), items);
+            tryExport(signal, request, body, items);
         } catch (InterruptedException e) {
             counters.dropped(signal, items);
             throw e;
         }
     }
 
-    private void tryExport(Signal signal, HttpRequest.Builder request, byte[] bytes, int items) throws InterruptedException {
+    private void tryExport(Signal signal, HttpRequest.Builder request, List<byte[]> body, int items) throws InterruptedException {
+        long length = body.stream().mapToLong(piece -> piece.length).sum();
         for (int attempt = 1; ; attempt++) {
             long left = shutdown.remainingNanos();
             if (left <= 0) {
@@ -107,7 +109,8 @@ final class OtlpClient {
                 return;
             }
             Duration tryFor = left < timeout.toNanos() ? Duration.ofNanos(left) : timeout;
-            switch (post(signal, request.copy().timeout(tryFor).POST(BodyPublishers.ofByteArray(bytes)).build())) {
+            var publisher = BodyPublishers.fromPublisher(BodyPublishers.ofByteArrays(body), length);
+            switch (post(signal, request.copy().timeout(tryFor).POST(publisher).build())) {
                 case Outcome.Sent sent -> {
                     long rejected = Math.min(sent.rejected(), items);
                     counters.exported(signal, items - rejected);

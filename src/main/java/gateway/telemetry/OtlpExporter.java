@@ -3,10 +3,10 @@ package gateway.telemetry;
 import gateway.config.TelemetrySettings;
 import gateway.json.JsonArray;
 import gateway.json.JsonObject;
-import gateway.json.JsonValue;
 import gateway.observe.ExportCounters;
 import gateway.observe.ExportCounters.Signal;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +38,15 @@ public final class OtlpExporter implements AutoCloseable {
     private final Supplier<JsonArray> metrics;
     private final ExportCounters counters;
     private final JsonObject resource;
+    /** Every traces export begins with the resource and scope: written once. */
+    private final String tracesPrefix;
+    /**
+     * A traces export's text, turned into bytes piece by piece. A whole export (512 spans
+     * of some 1.5 KB) in one array is a humongous object to G1 at a small heap: measured, it
+     * caused most of the collections while every request was traced.
+     */
+    private final StringBuilder text = new StringBuilder(2 * PIECE_CHARS);
+    private static final int PIECE_CHARS = 32 * 1024;
     private final SpanQueue queue;
     private final OtlpClient client;
     private final HttpRequest.Builder tracesRequest;
@@ -57,6 +66,7 @@ public final class OtlpExporter implements AutoCloseable {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.counters = Objects.requireNonNull(counters, "counters");
         this.resource = OtlpJson.resource(settings);
+        this.tracesPrefix = OtlpJson.tracesPrefix(resource);
         this.queue = new SpanQueue(settings.queueSize(), settings.batchSize(), settings.scheduleDelay().toNanos());
         this.tracesRequest = settings.tracesUrl() == null ? null
                 : OtlpClient.request(settings.tracesUrl(), settings.tracesHeaders(), "OTEL_EXPORTER_OTLP_(TRACES_)HEADERS");
@@ -148,22 +158,56 @@ public final class OtlpExporter implements AutoCloseable {
     }
 
     /**
-     * Builds and sends one batch. A request whose spans cannot be built or encoded is dropped
-     * alone; a source that gives more spans than it announced is sent in several exports.
+     * Builds and sends one batch, written span by span into one body. A request whose spans
+     * cannot be built is dropped alone; a source that gives more spans than it announced is
+     * sent in several exports.
      */
     private void exportSpans(List<SpanQueue.Queued> batch) throws InterruptedException {
-        var spans = new ArrayList<JsonValue>();
+        var body = new ArrayList<byte[]>();
+        text.setLength(0);
+        text.append(tracesPrefix);
+        int count = 0;
         for (SpanQueue.Queued queued : batch) {
+            List<Span> spans;
             try {
-                spans.addAll(queued.source().spans().stream().map(OtlpJson::span).toList());
+                spans = queued.source().spans();
             } catch (RuntimeException e) {
                 counters.dropped(Signal.TRACES, queued.spans());
+                continue;
+            }
+            for (Span span : spans) {
+                if (count == settings.batchSize()) {
+                    sendSpans(body, count);
+                    body = new ArrayList<>();
+                    text.append(tracesPrefix);
+                    count = 0;
+                }
+                if (count > 0) {
+                    text.append(',');
+                }
+                OtlpJson.writeSpan(text, span);
+                count++;
+                if (text.length() >= PIECE_CHARS) {
+                    body.add(bytesOfText());
+                }
             }
         }
-        for (int from = 0; from < spans.size(); from += settings.batchSize()) {
-            List<JsonValue> part = spans.subList(from, Math.min(from + settings.batchSize(), spans.size()));
-            client.export(Signal.TRACES, tracesRequest, OtlpJson.tracesOf(resource, part), part.size());
+        if (count > 0) {
+            sendSpans(body, count);
         }
+    }
+
+    private void sendSpans(List<byte[]> body, int count) throws InterruptedException {
+        text.append(OtlpJson.TRACES_SUFFIX);
+        body.add(bytesOfText());
+        client.export(Signal.TRACES, tracesRequest, body, count);
+    }
+
+    /** The text written so far, as UTF-8; the builder is emptied for the next piece. */
+    private byte[] bytesOfText() {
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        text.setLength(0);
+        return bytes;
     }
 
     private void exportMetrics() throws InterruptedException {
@@ -178,7 +222,8 @@ public final class OtlpExporter implements AutoCloseable {
             return;
         }
         if (current.size() > 0) {
-            client.export(Signal.METRICS, metricsRequest, OtlpJson.metrics(resource, current), OtlpJson.dataPoints(current));
+            byte[] body = OtlpJson.metrics(resource, current).toJson().getBytes(StandardCharsets.UTF_8);
+            client.export(Signal.METRICS, metricsRequest, List.of(body), OtlpJson.dataPoints(current));
         }
     }
 }

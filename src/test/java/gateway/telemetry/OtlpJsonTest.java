@@ -49,14 +49,14 @@ class OtlpJsonTest {
                    {"key":"gen_ai.response.finish_reasons","value":{"arrayValue":{"values":[{"stringValue":"stop"}]}}}],
                  "events":[{"timeUnixNano":"1700000000100000000","name":"gen_ai.first_token","attributes":[]}],
                  "status":{"code":2,"message":"backend_unavailable"}}
-                """), OtlpJson.span(clientSpan()));
+                """), Json.parse(OtlpJson.span(clientSpan())));
     }
 
     @Test
     void aRootSpanThatDidNotFailHasNoParentTraceStateOrStatus() {
         var root = new Span(TRACE, "a3ce929d0e0e4736", null, null, "POST /v1/chat/completions", Span.Kind.SERVER,
                 1, 2, Map.of(), List.of(), null);
-        JsonObject json = OtlpJson.span(root);
+        JsonObject json = (JsonObject) Json.parse(OtlpJson.span(root));
         assertEquals(List.of("traceId", "spanId", "name", "kind", "startTimeUnixNano", "endTimeUnixNano", "attributes", "events"),
                 List.copyOf(json.members().keySet()));
         assertEquals(2, json.longValue("kind").orElseThrow());
@@ -74,15 +74,29 @@ class OtlpJsonTest {
     }
 
     @Test
+    void textIsEscapedAsJsonRequires() {
+        String awkward = "a \"quoted\" \\ line\nbreak \u0001 é 🙂";
+        var span = new Span(TRACE, "a3ce929d0e0e4736", null, "k=\"v\"", awkward, Span.Kind.SERVER, 1, 2,
+                Map.of(awkward, awkward), List.of(new Span.Event(awkward, 1, Map.of())), awkward);
+        JsonObject json = (JsonObject) Json.parse(OtlpJson.span(span));
+        assertEquals(awkward, json.string("name").orElseThrow());
+        assertEquals("k=\"v\"", json.string("traceState").orElseThrow());
+        JsonObject attribute = (JsonObject) json.array("attributes").orElseThrow().get(0);
+        assertEquals(awkward, attribute.string("key").orElseThrow());
+        assertEquals(awkward, attribute.object("value").orElseThrow().string("stringValue").orElseThrow());
+        assertEquals(awkward, json.object("status").orElseThrow().string("message").orElseThrow());
+    }
+
+    @Test
     void doublesJsonHasNoNumberForAreProto3Strings() {
-        assertEquals("{\"doubleValue\":\"NaN\"}", OtlpJson.anyValue(Double.NaN).toJson());
-        assertEquals("{\"doubleValue\":\"-Infinity\"}", OtlpJson.anyValue(Double.NEGATIVE_INFINITY).toJson());
-        assertEquals("{\"doubleValue\":2}", OtlpJson.anyValue(2.0).toJson());
+        assertEquals("{\"doubleValue\":\"NaN\"}", OtlpJson.anyValue(Double.NaN));
+        assertEquals("{\"doubleValue\":\"-Infinity\"}", OtlpJson.anyValue(Double.NEGATIVE_INFINITY));
+        assertEquals("{\"doubleValue\":2}", OtlpJson.anyValue(2.0));
     }
 
     @Test
     void aTracesRequestWrapsTheSpansInResourceAndScope() {
-        JsonObject request = OtlpJson.traces(OtlpJson.resource(SETTINGS), List.of(clientSpan()));
+        JsonObject request = (JsonObject) Json.parse(OtlpJson.traces(OtlpJson.resource(SETTINGS), List.of(clientSpan())));
         assertEquals(List.of(), OtlpShapes.traces(request));
         JsonObject scopeSpans = (JsonObject) ((JsonObject) request.array("resourceSpans").orElseThrow().get(0))
                 .array("scopeSpans").orElseThrow().get(0);
