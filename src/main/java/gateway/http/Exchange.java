@@ -44,11 +44,12 @@ public final class Exchange {
         this.departures = departures;
         this.teardown = new Teardown(http);
         this.requestId = RequestId.of(http.getRequestHeaders());
-        this.trace = telemetry.begin(header("traceparent"), header("tracestate"), path(), startNanos, arrival);
+        String traceparent = header("traceparent");
+        this.trace = telemetry.begin(traceparent, traceparent == null ? null : header("tracestate"), path(), startNanos, arrival);
         // On every answer, errors and streams included: the request's id, and its span in its
         // trace (W3C Trace Context's response header), so a client can find both in the log.
         http.getResponseHeaders().set("X-Request-ID", requestId);
-        http.getResponseHeaders().set("traceresponse", trace.span().traceparent());
+        http.getResponseHeaders().set("traceresponse", trace.traceparent());
     }
 
 
@@ -281,7 +282,7 @@ public final class Exchange {
 
     /** The facts of this exchange, taken once its last byte is written. */
     RequestSummary summary() {
-        return new RequestSummary(arrival, requestId, trace.span().traceId(), trace.span().spanIdHex(), method(), path(), route, status,
+        return new RequestSummary(arrival, requestId, trace.traceId(), trace.spanId(), method(), path(), route, status,
                 System.nanoTime() - startNanos, firstFrameNanos, backendWaitNanos, facts.model(), facts.stream(),
                 facts.backend(), facts.attempts(), facts.queueNanos(), facts.promptTokens(), facts.completionTokens(),
                 facts.cachedTokens(), facts.tokensEstimated(), facts.caller(), clientAddress(), outcome(),

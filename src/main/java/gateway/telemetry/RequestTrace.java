@@ -20,6 +20,7 @@ public final class RequestTrace {
     private final boolean captureContent;
     private final long originNanos;
     private final long originEpochNanos;
+    private String traceparent;
     // What the spans say; filled only while recording.
     private String requestModel;
     private JsonValue maxTokens;
@@ -43,6 +44,24 @@ public final class RequestTrace {
     /** The request's own span. */
     public TraceContext span() {
         return span;
+    }
+
+    /** The span as the {@code traceresponse} header gives it: the ids below are cut from it, made once. */
+    public String traceparent() {
+        if (traceparent == null) {
+            traceparent = span.traceparent();
+        }
+        return traceparent;
+    }
+
+    /** The trace's id, 32 hex digits, as the log line gives it. */
+    public String traceId() {
+        return traceparent().substring(3, 35);
+    }
+
+    /** This span's id, 16 hex digits. */
+    public String spanId() {
+        return traceparent().substring(36, 52);
     }
 
     /** Whether this request's spans will be exported. */
