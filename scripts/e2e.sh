@@ -221,5 +221,31 @@ curl -s -X DELETE "${admin[@]}" "$store2/admin/keys/$key_id" -o /dev/null
 curl -s "$store2/v1/chat/completions" -H "Authorization: Bearer $secret" -d "$chat" -o kc2.json
 check "keys: revoked, then 401"           has kc2.json '"code":"invalid_api_key"'
 
+# OpenTelemetry: a client's trace continued through the gateway to the mock, exported over
+# OTLP/HTTP JSON to a collector that keeps what it receives (scripts/bench/OtlpSink.java).
+trace=4bf92f3577b34da6a3ce929d0e0e4736
+mkdir -p "$work/otlp"
+"$JAVA" "$root/scripts/bench/OtlpSink.java" 0 "$work/otlp" >"$work/sink.log" 2>&1 &
+pids+=($!)
+collector=""
+for _ in $(seq 1 100); do
+  collector=$(sed -n 's/.*"event":"otlp_sink_started","url":"\([^"]*\)".*/\1/p' "$work/sink.log")
+  [ -n "$collector" ] && break; sleep 0.1
+done
+PORT=0 BACKEND_URL="$mock" OTEL_EXPORTER_OTLP_ENDPOINT="$collector" OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer%20e2e-otlp" \
+  OTEL_SERVICE_NAME=e2e-gateway start traced traced gateway_started || exit 1
+curl -s -D ot.h "$traced/v1/chat/completions" -H "traceparent: 00-$trace-00f067aa0ba902b7-01" -H 'X-Request-ID: otel-1' -d "$chat" -o ot.json
+check "trace: traceresponse continues the client's trace" grep -qiE "^traceresponse: 00-$trace-[0-9a-f]{16}-01" ot.h
+check "trace: the log line has the trace id" eventually grep -q "\"request_id\":\"otel-1\",\"trace_id\":\"$trace\"" traced.log
+kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null   # a stop sends what is queued, and the metrics once more
+check "otlp: spans posted to /v1/traces"  bash -c "grep -l '^POST /v1/traces' '$work'/otlp/*.txt"
+check "otlp: the auth header sent"        bash -c "grep -qi '^authorization: \[Bearer e2e-otlp\]' '$work'/otlp/1.txt"
+check "otlp: service.name"                bash -c "cat '$work'/otlp/*.json | grep -q '\"key\":\"service.name\",\"value\":{\"stringValue\":\"e2e-gateway\"}'"
+check "otlp: the chat's server span"      bash -c "cat '$work'/otlp/*.json | grep -q '\"traceId\":\"$trace\",\"spanId\":\"[0-9a-f]*\",\"parentSpanId\":\"00f067aa0ba902b7\",\"name\":\"chat demo\",\"kind\":2'"
+check "otlp: the backend call's span"     bash -c "cat '$work'/otlp/*.json | grep -q '\"name\":\"chat demo\",\"kind\":3'"
+check "otlp: GenAI metrics"               bash -c "grep -l '^POST /v1/metrics' '$work'/otlp/*.txt && cat '$work'/otlp/*.json | grep -q '\"name\":\"gen_ai.server.request.duration\"'"
+OTEL_EXPORTER_OTLP_PROTOCOL=grpc "$JAVA" -jar "$jar" --env-file /dev/null >grpc.out 2>&1; echo $? >grpc.code
+check "otlp: grpc is a clear start error" bash -c "grep -q '^2$' grpc.code && grep -q 'OTEL_EXPORTER_OTLP_PROTOCOL=grpc: only http/json is supported' grpc.out"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

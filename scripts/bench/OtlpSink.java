@@ -5,16 +5,21 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A collector for benchmarks: takes OTLP/HTTP exports and answers 200 {@code {}} at once,
- * or, with {@code hang}, accepts connections and never answers, as a collector that is
- * stuck does. Prints its start line as the gateway does, so scripts find its port.
+ * A collector for benchmarks and end-to-end checks: takes OTLP/HTTP exports and answers 200
+ * {@code {}} at once, keeping each body in DIR (as 1.json, 2.json, … with its path and headers
+ * in 1.txt, …) when one is named; or, with {@code hang}, accepts connections and never
+ * answers, as a collector that is stuck does. Prints its start line as the gateway does, so
+ * scripts find its port.
  *
- * <p>usage: {@code java scripts/bench/OtlpSink.java PORT [hang]}
+ * <p>usage: {@code java scripts/bench/OtlpSink.java PORT [hang | DIR]}
  */
 public final class OtlpSink {
     public static void main(String[] args) throws IOException {
@@ -25,13 +30,23 @@ public final class OtlpSink {
         }
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", OtlpSink::accept);
+        Path keep = args.length > 1 && !args[1].isEmpty() ? Path.of(args[1]) : null;
+        server.createContext("/", exchange -> accept(exchange, keep));
         server.start();
         started(server.getAddress().getPort());
     }
 
-    private static void accept(HttpExchange exchange) throws IOException {
-        exchange.getRequestBody().readAllBytes();
+    private static final AtomicInteger received = new AtomicInteger();
+
+    private static void accept(HttpExchange exchange, Path keep) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        if (keep != null) {
+            int n = received.incrementAndGet();
+            var about = new StringBuilder(exchange.getRequestMethod() + " " + exchange.getRequestURI() + "\n");
+            exchange.getRequestHeaders().forEach((name, values) -> about.append(name).append(": ").append(values).append('\n'));
+            Files.writeString(keep.resolve(n + ".txt"), about);
+            Files.write(keep.resolve(n + ".json"), body);
+        }
         byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, answer.length);
