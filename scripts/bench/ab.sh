@@ -3,7 +3,7 @@
 # the machine's drift over a run falls on both alike (scripts/bench.sh measures each target
 # once, one after the other). Prints each round and the medians.
 #   scripts/bench/ab.sh OLD.jar NEW.jar [ROUNDS] [SECONDS] [echo]
-# ROUNDS (default 8) of SECONDS (default 8) of wrk at 64 connections on each jar in turn,
+# ROUNDS (default 8) of SECONDS (default 8) of wrk at 64 connections (AB_CONNECTIONS) on each jar in turn,
 # after three warm-up rounds each; "echo" measures echo mode instead (no backend).
 # Needs wrk (apt-get install wrk). Both gateways get the settings bench.sh gives its own, plus
 # AB_OLD_ENV / AB_NEW_ENV (KEY=VALUE ...) to each side: one jar twice, with and without a feature.
@@ -53,9 +53,10 @@ port_a=$(started "$work/old.log" gateway_started)
 port_b=$(started "$work/new.log" gateway_started)
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-requests() { # PORT: wrk's request count over one round
-  BENCH_API_KEY=bench-key wrk -t2 -c64 -d"${seconds}s" --timeout 10s -s scripts/bench/chat.lua \
-    "http://127.0.0.1:$1/v1/chat/completions" | sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p'
+connections=${AB_CONNECTIONS:-64}
+requests() { # PORT: wrk's request count and latency percentiles over one round
+  BENCH_API_KEY=bench-key wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s scripts/bench/chat.lua \
+    "http://127.0.0.1:$1/v1/chat/completions" | sed -n 's/^RESULT requests=\([0-9]*\).*p50_us=\([0-9]*\) p99_us=\([0-9]*\).*/\1 \2 \3/p'
 }
 hz=$(getconf CLK_TCK)
 echo "warming up: 3 rounds each"
@@ -63,13 +64,15 @@ for _ in 1 2 3; do requests "$port_a" >/dev/null; requests "$port_b" >/dev/null;
 for round in $(seq 1 "$rounds"); do
   for side in old new; do
     if [ $side = old ]; then port=$port_a pid=$pid_a; else port=$port_b pid=$pid_b; fi
-    before=$(cpu_ticks "$pid"); n=$(requests "$port"); after=$(cpu_ticks "$pid")
-    echo "round $round $side requests=$n cpu_us_per_request=$(( (after - before) * 1000000 / hz / n ))"
+    before=$(cpu_ticks "$pid"); read -r n p50 p99 <<<"$(requests "$port")"; after=$(cpu_ticks "$pid")
+    echo "round $round $side requests=$n cpu_us_per_request=$(( (after - before) * 1000000 / hz / n )) p50_us=$p50 p99_us=$p99"
   done
 done | tee "$work/rounds.txt"
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 for side in old new; do
   cpu=$(grep " $side " "$work/rounds.txt" | sed 's/.*cpu_us_per_request=//' | median)
   rate=$(grep " $side " "$work/rounds.txt" | sed 's/.*requests=\([0-9]*\).*/\1/' | median)
-  echo "$side: CPU per request $cpu µs (median of $rounds rounds), $(( ${rate%.*} / seconds )) req/s"
+  p50=$(grep " $side " "$work/rounds.txt" | sed 's/.*p50_us=\([0-9]*\).*/\1/' | median)
+  p99=$(grep " $side " "$work/rounds.txt" | sed 's/.*p99_us=\([0-9]*\).*/\1/' | median)
+  echo "$side: CPU per request $cpu µs (median of $rounds rounds), $(( ${rate%.*} / seconds )) req/s, latency p50 $p50 µs, p99 $p99 µs at $connections connections"
 done
