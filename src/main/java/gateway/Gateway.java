@@ -109,8 +109,14 @@ public final class Gateway implements AutoCloseable {
         // nothing. The check runs every clockTick: the JDK's 10 s would make 5 s up to 15.
         setUnlessGiven("sun.net.httpserver.idleInterval", Long.toString(settings.server().idleTimeout().toSeconds()));
         setUnlessGiven("sun.net.httpserver.clockTick", "1000");
-        this.keys = openKeys(settings, log); // first: a bad key store stops the start before anything runs
-        this.telemetry = new Telemetry(settings.telemetry(), metrics::toOtlp, metrics.export());
+        // First: a bad export header or key store stops the start before anything else runs.
+        this.telemetry = openTelemetry(settings);
+        try {
+            this.keys = openKeys(settings, log);
+        } catch (RuntimeException e) {
+            telemetry.close(Duration.ZERO);
+            throw e;
+        }
         var upstream = settings.upstream();
         this.routing = settings.echoMode() ? null : new RoutingWorker(upstream, settings.routing(), metrics.routing(), log);
         this.worker = routing != null ? routing : new EchoWorker(upstream.echoTokenDelay(), upstream.defaultModel());
@@ -247,7 +253,7 @@ public final class Gateway implements AutoCloseable {
         }
         executor.shutdownNow();
         // Every request is logged by now: their spans, and the metrics once more, go out within the grace.
-        telemetry.close(min(settings.server().shutdownGrace(), settings.telemetry().exportTimeout()));
+        telemetry.close(settings.server().shutdownGrace());
         departures.close();
         keys.close();
         if (routing != null) {
@@ -265,8 +271,12 @@ public final class Gateway implements AutoCloseable {
         };
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
+    private Telemetry openTelemetry(Settings settings) {
+        try {
+            return new Telemetry(settings.telemetry(), metrics::toOtlp, metrics.export());
+        } catch (IllegalArgumentException e) { // a header HttpClient will not send, such as Host
+            throw new SettingsException(e.getMessage());
+        }
     }
 
     private static KeyManagement openKeys(Settings settings, Log log) {

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gateway.config.Settings;
+import gateway.config.SettingsException;
 import gateway.json.JsonArray;
 import gateway.json.JsonObject;
 import gateway.json.JsonValue;
@@ -247,6 +249,14 @@ class TelemetryGatewayTest {
                 assertTrue(dropped >= 50, "dropped " + dropped + "\n" + prometheus);
             }
         }
+    }
+
+    @Test
+    void anExportHeaderTheJdkWillNotSendStopsTheStartWithoutShowingItsValue() {
+        var settings = Settings.from(Map.of("PORT", "0", "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9",
+                "OTEL_EXPORTER_OTLP_HEADERS", "Host=secret-host"));
+        var failure = assertThrows(SettingsException.class, () -> Gateway.start(settings, new Log(line -> { })));
+        assertEquals("OTEL_EXPORTER_OTLP_(TRACES_)HEADERS: the header Host cannot be sent", failure.getMessage());
     }
 
     @Test

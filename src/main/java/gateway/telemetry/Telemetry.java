@@ -63,10 +63,13 @@ public final class Telemetry implements AutoCloseable {
         }
     }
 
-    /** Sends what is queued and the metrics one last time, within {@code within}. */
-    public void close(Duration within) {
+    /**
+     * Sends what is queued and the metrics one last time, within {@code grace} and no longer
+     * than one export may take (OTEL_EXPORTER_OTLP_TIMEOUT).
+     */
+    public void close(Duration grace) {
         if (exporter != null) {
-            exporter.close(within);
+            exporter.close(grace.compareTo(settings.exportTimeout()) < 0 ? grace : settings.exportTimeout());
         }
     }
 
