@@ -126,7 +126,8 @@ public final class RoutingWorker implements Worker, AutoCloseable {
                 deadline = System.nanoTime() + timeout.toNanos(); // from the first attempt: queueing does not count
             }
             call.answeredBy(backend.name(), n);
-            var attemptCall = new AttemptCall(call, deadline, call.trace() == null ? null : call.trace().child());
+            TraceContext span = call.trace();
+            var attemptCall = new AttemptCall(call, deadline, span == null ? null : span.child());
             long start = System.nanoTime();
             try {
                 T result = attempt.on(backend, target.request(), attemptCall);

@@ -5,12 +5,10 @@ import gateway.json.JsonString;
 import gateway.json.JsonValue;
 import gateway.observe.RequestSummary;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The spans of one finished request, named and described as the OpenTelemetry GenAI
@@ -32,8 +30,9 @@ record RequestSpans(RequestSummary summary, RequestTrace trace, Telemetry.Server
         var spans = new ArrayList<Span>(spanCount());
         spans.add(serverSpan(own));
         for (long[] wait : trace.queueWaits()) {
-            spans.add(new Span(own.traceId(), HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong() | 1), own.spanIdHex(),
-                    own.traceState(), "queue", Span.Kind.INTERNAL, trace.epochNanos(wait[0]), trace.epochNanos(wait[1]),
+            TraceContext queued = own.child(); // made now: no one needed its id while the request waited
+            spans.add(new Span(queued.traceId(), queued.spanIdHex(), queued.parentIdHex(), queued.traceState(), "queue",
+                    Span.Kind.INTERNAL, trace.epochNanos(wait[0]), trace.epochNanos(wait[1]),
                     Map.of("gateway.queue.reason", "no free slot"), List.of(), null));
         }
         for (BackendAttempt attempt : trace.attempts()) {

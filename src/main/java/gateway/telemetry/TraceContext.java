@@ -20,7 +20,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param traceState the client's {@code tracestate}, passed on untouched, or {@code null}
  */
 public record TraceContext(long traceHigh, long traceLow, long spanId, long parentId, boolean sampled, String traceState) {
-    private static final HexFormat HEX = HexFormat.of();
     private static final char[] DIGITS = "0123456789abcdef".toCharArray();
     /** tracestate holds at most 32 entries of at most 256 characters: a longer value is dropped, not cut. */
     static final int MAX_TRACE_STATE = 32 * 257;
@@ -55,17 +54,26 @@ public record TraceContext(long traceHigh, long traceLow, long spanId, long pare
 
     /** 32 lowercase hex digits. */
     public String traceId() {
-        return HEX.toHexDigits(traceHigh) + HEX.toHexDigits(traceLow);
+        char[] id = new char[32];
+        hex(traceHigh, id, 0);
+        hex(traceLow, id, 16);
+        return new String(id);
     }
 
     /** 16 lowercase hex digits. */
     public String spanIdHex() {
-        return HEX.toHexDigits(spanId);
+        return hex(spanId);
     }
 
     /** 16 lowercase hex digits, or {@code null} for a trace's first span. */
     public String parentIdHex() {
-        return parentId == 0 ? null : HEX.toHexDigits(parentId);
+        return parentId == 0 ? null : hex(parentId);
+    }
+
+    private static String hex(long id) {
+        char[] digits = new char[16];
+        hex(id, digits, 0);
+        return new String(digits);
     }
 
     /**
