@@ -132,6 +132,7 @@ public final class Gateway implements AutoCloseable {
         this.router = new Router(metrics, log, settings.server().cors(), departures, telemetry)
                 .route("POST", "/v1/chat/completions", whileOpen(inFlight.guard(access.guard(chat::handle))))
                 .route("GET", "/v1/models", whileOpen(access.identify(status::models)))
+                .route("GET", "/v1/models/{model...}", whileOpen(access.identify(status::model)))
                 .route("GET", "/healthz", StatusEndpoints::live)
                 .route("GET", "/health", StatusEndpoints::live)
                 .route("GET", "/readyz", status::ready)

@@ -1,12 +1,15 @@
 package gateway;
 
+import gateway.http.ApiError;
 import gateway.http.Exchange;
 import gateway.json.JsonArray;
 import gateway.json.JsonObject;
+import gateway.json.JsonValue;
 import gateway.observe.Metrics;
 import gateway.route.RoutingWorker;
 import gateway.worker.Worker;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -34,6 +37,26 @@ final class StatusEndpoints {
                 .filter(model -> model instanceof JsonObject m && exchange.facts().mayUse(m.string("id").orElse(null)))
                 .toList();
         exchange.respond(200, list.with("data", new JsonArray(allowed)));
+    }
+
+    /**
+     * {@code GET /v1/models/{model}}: one model of that list, by its id or an alias; 404
+     * {@code model_not_found} for one not served, or not open to the caller's key (which
+     * learns only of the models it may use).
+     */
+    void model(Exchange exchange) throws IOException {
+        String id = exchange.pathParameter("model");
+        var allowed = new ArrayList<String>();
+        for (JsonValue entry : worker.models().array("data").orElse(JsonArray.of()).values()) {
+            if (entry instanceof JsonObject model && exchange.facts().mayUse(model.string("id").orElse(null))) {
+                if (id.equals(model.string("id").orElse(null))) {
+                    exchange.respond(200, model);
+                    return;
+                }
+                allowed.add(model.string("id").orElseThrow());
+            }
+        }
+        throw ApiError.modelNotFound(id, allowed);
     }
 
     static void live(Exchange exchange) throws IOException {

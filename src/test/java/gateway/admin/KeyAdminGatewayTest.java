@@ -591,6 +591,13 @@ class KeyAdminGatewayTest {
             assertEquals(List.of("echo"), modelIds(gateway, echoOnly));
             assertEquals(List.of(), modelIds(gateway, other));
             assertEquals(List.of("echo"), modelIds(gateway, any));
+            URI echo = gateway.uri().resolve("/v1/models/echo");
+            assertEquals(200, TestHttp.get(echo, "Authorization", "Bearer " + echoOnly).statusCode());
+            var hidden = TestHttp.get(echo, "Authorization", "Bearer " + other);
+            assertEquals(404, hidden.statusCode(), "a model the key may not use is not there for it");
+            assertEquals("model_not_found", errorCode(hidden));
+            assertTrue(error(hidden).string("message").orElseThrow().endsWith("Models served: none yet (GET /v1/models)."),
+                    "nor named among those served: " + error(hidden).string("message").orElseThrow());
         }
     }
 

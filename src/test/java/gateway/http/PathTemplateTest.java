@@ -31,6 +31,17 @@ class PathTemplateTest {
     }
 
     @Test
+    void aTailTakesTheRestOfThePathSlashesIncluded() {
+        var model = new PathTemplate("/v1/models/{model...}");
+        assertEquals("/v1/models/{model}", model.template(), "named without the dots in logs, metrics and the API reference");
+        assertEquals(Map.of("model", "gpt-4o"), model.match("/v1/models/gpt-4o"));
+        assertEquals(Map.of("model", "meta-llama/Llama-3.1-8B-Instruct"), model.match("/v1/models/meta-llama/Llama-3.1-8B-Instruct"));
+        for (String path : List.of("/v1/models", "/v1/models/", "/v1/models/a/", "/v1/models//a", "/v1/models/a//b", "/v1/model/a")) {
+            assertNull(model.match(path), path);
+        }
+    }
+
+    @Test
     void fixedSegmentsMustBeEqual() {
         assertNull(rotate.match("/admin/keys/a/rotat"));
         assertNull(rotate.match("/admin/keys/a/rotate/"));
