@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the JUnit suite (unit and end-to-end tests on real servers, and the
 # browser tests when Chromium is installed), then the curl script against the packaged jar,
-# then a real Prometheus scraping it when Prometheus is installed.
+# then the self-contained package run with no Java on the machine's PATH (skipped, saying so,
+# when the JDK has no jlink), then a real Prometheus scraping it when Prometheus is installed.
 # Exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ if [ ! -x "$chromium" ]; then
 fi
 scripts/mvn.sh package
 scripts/e2e.sh
+scripts/e2e-package.sh
 if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then
   scripts/e2e-prometheus.sh
 else

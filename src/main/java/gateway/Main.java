@@ -8,29 +8,15 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code java -jar gateway.jar}: loads the settings, starts the gateway and stops it
  * cleanly on SIGTERM or Ctrl-C. {@code java -jar gateway.jar mock} starts the mock
- * backend instead ({@link MockCommand} reads its options).
+ * backend instead ({@link MockCommand} reads its options). {@link CommandLine} reads the
+ * arguments; this class acts on them.
  */
 public final class Main {
-    private static final String USAGE = """
-            usage: java -jar gateway.jar [--env-file PATH] [--print-config]
-                   java -jar gateway.jar mock [--help | OPTIONS]
-
-            The gateway reads gateway.env from the working directory (or the file named by
-            --env-file); environment variables override it. With no BACKEND_URL or BACKENDS it echoes.
-            --print-config prints the settings in effect, secrets redacted, and exits.
-            "mock" starts a mock inference server instead; "mock --help" lists its options.""";
-
-    /** The one option without a value. */
-    private static final String PRINT_CONFIG = "--print-config";
-
     /** Exit status for a bad setting or argument: the gateway never started. */
     private static final int BAD_CONFIGURATION = 2;
 
@@ -38,27 +24,38 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        CommandLine.Command command;
         try {
-            if (args.length > 0 && args[0].equals("mock")) {
-                MockCommand.main(Arrays.copyOfRange(args, 1, args.length));
-            } else {
-                startGateway(options(args, 0));
-            }
-        } catch (SettingsException e) {
-            System.err.println("gateway: " + e.getMessage());
+            command = CommandLine.parse(List.of(args));
+        } catch (IllegalArgumentException e) {
+            // One line, not the whole usage: the mistake stays in sight above the prompt.
+            System.err.println("gateway: " + e.getMessage() + " (try --help)");
             System.exit(BAD_CONFIGURATION);
-        } catch (UncheckedIOException e) {
-            System.err.println("gateway: " + e.getMessage());
-            System.exit(1);
+            return;
+        }
+        switch (command) {
+            case CommandLine.Help help -> System.out.println(CommandLine.USAGE);
+            case CommandLine.Version version -> System.out.println(CommandLine.version());
+            case CommandLine.Mock mock -> MockCommand.main(mock.args().toArray(String[]::new));
+            case CommandLine.Start start -> {
+                try {
+                    startGateway(start);
+                } catch (SettingsException e) {
+                    System.err.println("gateway: " + e.getMessage());
+                    System.exit(BAD_CONFIGURATION);
+                } catch (UncheckedIOException e) {
+                    System.err.println("gateway: " + e.getMessage());
+                    System.exit(1);
+                }
+            }
         }
     }
 
-    private static void startGateway(Map<String, String> options) {
-        checkKnown(options, "--env-file", PRINT_CONFIG);
-        boolean named = options.containsKey("--env-file");
-        Path envFile = Path.of(options.getOrDefault("--env-file", "gateway.env"));
+    private static void startGateway(CommandLine.Start start) {
+        boolean named = start.named();
+        Path envFile = start.envFile();
         Settings settings = Settings.load(envFile, named, System.getenv());
-        if (options.containsKey(PRINT_CONFIG)) {
+        if (start.printConfig()) {
             settings.effective().forEach((key, value) -> System.out.println(key + "=" + value));
             return;
         }
@@ -79,7 +76,7 @@ public final class Main {
         }));
         log.info("gateway_started", "url", gateway.uri().toString(), "mode", gateway.mode(),
                 "env_file", named || envFile.toFile().exists() ? envFile.toString() : null,
-                "java", Runtime.version().toString());
+                "java", Runtime.version().toString(), "version", CommandLine.gatewayVersion());
         var access = settings.access();
         if (access.apiKeys().isEmpty() && access.keysFile() == null) {
             warnOpen(log, settings.server().host());
@@ -108,34 +105,6 @@ public final class Main {
         } else {
             log.warn("no_api_keys", "message", "API_KEYS is empty and HOST=" + host
                     + " is not a loopback address: ANYONE WHO CAN REACH THIS PORT CAN USE THE BACKEND. Set API_KEYS.");
-        }
-    }
-
-    /** {@code --name value} pairs from {@code args[from..]}. */
-    private static Map<String, String> options(String[] args, int from) {
-        var options = new HashMap<String, String>();
-        for (int i = from; i < args.length; i++) {
-            if (args[i].equals("--help") || args[i].equals("-h")) {
-                System.out.println(USAGE);
-                System.exit(0);
-            }
-            if (args[i].equals(PRINT_CONFIG)) {
-                options.put(PRINT_CONFIG, "");
-                continue;
-            }
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new SettingsException("unexpected argument '" + args[i] + "'\n" + USAGE);
-            }
-            options.put(args[i], args[++i]);
-        }
-        return options;
-    }
-
-    private static void checkKnown(Map<String, String> options, String... known) {
-        for (String name : options.keySet()) {
-            if (!List.of(known).contains(name)) {
-                throw new SettingsException("unknown option " + name + "\n" + USAGE);
-            }
         }
     }
 }

@@ -13,13 +13,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * {@code java -jar gateway.jar mock ...}: reads the mock's command line and starts it. Its
+ * {@code gateway mock ...} ({@code java -jar gateway.jar mock ...}): reads the mock's command line and starts it. Its
  * options live here rather than in the gateway's {@code Main}, so that the mock grows
  * without touching the gateway's own start-up.
  */
 public final class MockCommand {
     static final String USAGE = """
-            usage: java -jar gateway.jar mock [--OPTION VALUE]...
+            usage: gateway mock [--OPTION VALUE]...
 
             A stand-in for llama.cpp's llama-server, vLLM and simple "prompt" servers, to test
             and benchmark the gateway without a GPU.
@@ -88,8 +88,8 @@ public final class MockCommand {
         try {
             invocation = parse(args, env);
         } catch (IllegalArgumentException e) {
-            err.println("mock: " + e.getMessage());
-            err.println("(java -jar gateway.jar mock --help lists the options)");
+            // One line, like the gateway's own: the mistake stays in sight above the prompt.
+            err.println("mock: " + e.getMessage() + " (try mock --help)");
             return BAD_ARGUMENT;
         }
         return switch (invocation) {
@@ -130,7 +130,9 @@ public final class MockCommand {
                 throw new IllegalArgumentException("unexpected argument '" + name + "'");
             }
             if (i + 1 >= args.size()) {
-                throw new IllegalArgumentException(name + " needs a value");
+                // The usage lists every option as "  --name VALUE": a last word it lacks is a typo, not a short line.
+                throw new IllegalArgumentException(USAGE.contains("  " + name + " ")
+                        ? name + " needs a value" : "unknown option " + name);
             }
             String value = args.get(++i);
             switch (name) {

@@ -58,6 +58,7 @@ class MockCommandTest {
                 Map.entry(List.of("--model", "a,,b"), "--model=a,,b: expected model names separated by commas"),
                 Map.entry(List.of("--replies", "x"), "unknown option --replies"),
                 Map.entry(List.of("--reply"), "--reply needs a value"),
+                Map.entry(List.of("--frob"), "unknown option --frob"),
                 Map.entry(List.of("8081"), "unexpected argument '8081'"));
         cases.forEach((args, message) -> assertEquals(message,
                 assertThrows(IllegalArgumentException.class, () -> MockCommand.parse(args, Map.of())).getMessage()));
@@ -88,8 +89,8 @@ class MockCommandTest {
 
         out.reset();
         assertEquals(2, run(out, err, "--cut-rate", "x"));
-        assertEquals("mock: --cut-rate=x: expected a number from 0 to 1\n"
-                + "(java -jar gateway.jar mock --help lists the options)\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals("mock: --cut-rate=x: expected a number from 0 to 1 (try mock --help)\n",
+                err.toString(StandardCharsets.UTF_8));
         assertEquals("", out.toString(StandardCharsets.UTF_8), "nothing started");
     }
 
