@@ -87,8 +87,9 @@ public final class Metrics {
         }
         if (s.firstFrameNanos() >= 0) {
             firstFrame.record(s.firstFrameNanos() / 1e9);
-            if (s.status() == 200 && s.completionTokens() > 1) {
-                // The GenAI conventions' time per output token: the time after the first, shared by the others.
+            if (s.outcome().equals("ok") && s.completionTokens() > 1) {
+                // The GenAI conventions' time per output token, for successful responses: the time after
+                // the first, shared by the others. A stream the client left (status 200 too) is not one.
                 timePerOutputToken.record((s.latencyNanos() - s.firstFrameNanos()) / 1e9 / (s.completionTokens() - 1));
             }
         }
@@ -172,7 +173,7 @@ public final class Metrics {
         out.family("gen_ai.server.time_to_first_token", HISTOGRAM, "s", "Time from a stream's request to its first frame.");
         out.histogram(firstFrame);
         out.family("gen_ai.server.time_per_output_token", HISTOGRAM, "s",
-                "Time per output token after the first, for a stream that ended with 200 and more than one token.");
+                "Time per output token after the first, for a stream that succeeded with more than one token.");
         out.histogram(timePerOutputToken);
         out.family("gateway.overhead", HISTOGRAM, "s",
                 "The gateway's own time: a request's duration minus its time waiting on the backend.");

@@ -93,14 +93,17 @@ class MetricsTest {
     }
 
     @Test
-    void timePerOutputTokenOnlyForAStreamThatEndedWith200AndMoreThanOneToken() {
+    void timePerOutputTokenOnlyForAStreamThatSucceededWithMoreThanOneToken() {
         var metrics = new Metrics();
         metrics.record(MetricsFixture.chat(200, 600, -1, 590, "m", false, "b1", 10, 11, -1, false, "ok", null)); // not streamed
         metrics.record(MetricsFixture.chat(502, 600, 100, 590, "m", true, "b1", 10, 11, -1, false, "backend_error", "backend_error"));
         metrics.record(MetricsFixture.chat(200, 600, 100, 590, "m", true, "b1", 10, 1, -1, false, "ok", null)); // one token
         metrics.record(MetricsFixture.chat(200, 600, 100, 590, "m", true, "b1", 10, -1, -1, false, "ok", null)); // unknown
+        // Status 200 once the stream opened, but not a successful response: the client left, or the backend broke mid-stream.
+        metrics.record(MetricsFixture.chat(200, 600, 100, 590, "m", true, "b1", 10, 11, -1, true, "client_cancelled", null));
+        metrics.record(MetricsFixture.chat(200, 600, 100, 590, "m", true, "b1", 10, 11, -1, false, "backend_error", "backend_error"));
         assertEquals(0, metrics.toJson().object("time_per_output_token").orElseThrow().longValue("count").orElseThrow());
-        assertEquals(3, metrics.toJson().object("time_to_first_frame").orElseThrow().longValue("count").orElseThrow());
+        assertEquals(5, metrics.toJson().object("time_to_first_frame").orElseThrow().longValue("count").orElseThrow());
     }
 
     @Test
