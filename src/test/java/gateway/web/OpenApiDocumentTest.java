@@ -176,8 +176,7 @@ class OpenApiDocumentTest {
             var examples = api.requestExamples(op);
             for (var example : (examples.isEmpty() ? Collections.singletonMap("(no body)", (JsonValue) null) : examples).entrySet()) {
                 String what = op.route() + " with " + example.getKey();
-                // {model}: the echo gateway's one model, the parameter's documented example.
-                String path = op.path().replace("{id}", String.valueOf(keyId)).replace("{model}", "echo");
+                String path = withExamples(op).replace("{id}", String.valueOf(keyId));
                 var answer = Http.send(op.method().toUpperCase(), gateway.uri().resolve(path),
                         example.getValue() == null ? null : example.getValue().toJson(), authorization(op));
                 int status = answer.status();
@@ -195,6 +194,17 @@ class OpenApiDocumentTest {
             }
         }
         assertTrue(calls > operations.size(), "calls: " + calls);
+    }
+
+    /** The operation's path with each path parameter that documents an {@code example} filled with it. */
+    private static String withExamples(Operation op) {
+        String path = op.path();
+        for (JsonValue parameter : op.json().array("parameters").orElse(JsonArray.of()).values()) {
+            if (parameter instanceof JsonObject p && "path".equals(p.string("in").orElse(null)) && p.has("example")) {
+                path = path.replace("{" + p.string("name").orElseThrow() + "}", p.string("example").orElseThrow());
+            }
+        }
+        return path;
     }
 
     /** Create a key first, delete it last; the rest in between. */
