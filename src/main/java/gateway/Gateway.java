@@ -109,8 +109,8 @@ public final class Gateway implements AutoCloseable {
         // nothing. The check runs every clockTick: the JDK's 10 s would make 5 s up to 15.
         setUnlessGiven("sun.net.httpserver.idleInterval", Long.toString(settings.server().idleTimeout().toSeconds()));
         setUnlessGiven("sun.net.httpserver.clockTick", "1000");
-        // First: a bad export header or key store stops the start before anything else runs.
-        this.telemetry = openTelemetry(settings);
+        // First: a key store that cannot be read stops the start, and takes the exporter's thread down with it.
+        this.telemetry = new Telemetry(settings.telemetry(), metrics::toOtlp, metrics.export());
         try {
             this.keys = openKeys(settings, log);
         } catch (RuntimeException e) {
@@ -270,14 +270,6 @@ public final class Gateway implements AutoCloseable {
             }
             handler.handle(exchange);
         };
-    }
-
-    private Telemetry openTelemetry(Settings settings) {
-        try {
-            return new Telemetry(settings.telemetry(), metrics::toOtlp, metrics.export());
-        } catch (IllegalArgumentException e) { // a header HttpClient will not send, such as Host
-            throw new SettingsException(e.getMessage());
-        }
     }
 
     private static KeyManagement openKeys(Settings settings, Log log) {

@@ -253,10 +253,11 @@ class TelemetryGatewayTest {
 
     @Test
     void anExportHeaderTheJdkWillNotSendStopsTheStartWithoutShowingItsValue() {
-        var settings = Settings.from(Map.of("PORT", "0", "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9",
-                "OTEL_EXPORTER_OTLP_HEADERS", "Host=secret-host"));
-        var failure = assertThrows(SettingsException.class, () -> Gateway.start(settings, new Log(line -> { })));
-        assertEquals("OTEL_EXPORTER_OTLP_(TRACES_)HEADERS: the header Host cannot be sent", failure.getMessage());
+        var failure = assertThrows(SettingsException.class, () -> Gateway.start(Settings.from(Map.of("PORT", "0",
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9", "OTEL_EXPORTER_OTLP_HEADERS", "Host=secret-host")),
+                new Log(line -> { })));
+        assertTrue(failure.getMessage().startsWith("OTEL_EXPORTER_OTLP_HEADERS: the header Host cannot be sent"), failure.getMessage());
+        assertFalse(failure.getMessage().contains("secret-host"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package gateway.config;
 
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -78,7 +79,7 @@ public record TelemetrySettings(boolean disabled, URI tracesUrl, URI metricsUrl,
     static TelemetrySettings read(SettingValues v) {
         boolean disabled = v.flag("OTEL_SDK_DISABLED");
         URI base = v.url("OTEL_EXPORTER_OTLP_ENDPOINT", false);
-        Map<String, String> headers = pairs(v, "OTEL_EXPORTER_OTLP_HEADERS");
+        Map<String, String> headers = headers(v, "OTEL_EXPORTER_OTLP_HEADERS");
         Sampler sampler = sampler(v);
         int queueSize = v.integer("OTEL_BSP_MAX_QUEUE_SIZE", 1, 1_000_000);
         int batchSize = v.integer("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 1, 1_000_000);
@@ -126,8 +127,26 @@ public record TelemetrySettings(boolean disabled, URI tracesUrl, URI metricsUrl,
 
     private static Map<String, String> signalHeaders(SettingValues v, String signal, Map<String, String> common) {
         var headers = new LinkedHashMap<>(common);
-        headers.putAll(pairs(v, "OTEL_EXPORTER_OTLP_" + signal + "_HEADERS"));
+        headers.putAll(headers(v, "OTEL_EXPORTER_OTLP_" + signal + "_HEADERS"));
         return Map.copyOf(headers);
+    }
+
+    /**
+     * Export headers, each one the JDK's HttpClient will send: it refuses those it sets itself
+     * (Host, Content-Length, Connection, …), so such a header is a settings error here, at start
+     * and in --print-config, naming the header and never its value.
+     */
+    private static Map<String, String> headers(SettingValues v, String key) {
+        Map<String, String> headers = pairs(v, key);
+        headers.forEach((name, value) -> {
+            try {
+                HttpRequest.newBuilder().setHeader(name, value);
+            } catch (IllegalArgumentException e) {
+                throw new SettingsException(key + ": the header " + name + " cannot be sent (the HTTP client sets it itself,"
+                        + " or its value holds a character a header may not)");
+            }
+        });
+        return headers;
     }
 
     private static Sampler sampler(SettingValues v) {

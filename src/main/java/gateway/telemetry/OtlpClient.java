@@ -69,19 +69,10 @@ final class OtlpClient {
         this.shutdown = shutdown;
     }
 
-    /**
-     * A request to {@code url} with the signal's headers, checked once at start so that a bad
-     * header fails then, with a message that names it but never shows its value (a secret).
-     */
-    static HttpRequest.Builder request(URI url, Map<String, String> headers, String setting) {
+    /** A request to {@code url} with the signal's headers (TelemetrySettings has checked that each can be sent). */
+    static HttpRequest.Builder request(URI url, Map<String, String> headers) {
         var request = HttpRequest.newBuilder(url).header("User-Agent", USER_AGENT);
-        headers.forEach((name, value) -> {
-            try {
-                request.setHeader(name, value);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(setting + ": the header " + name + " cannot be sent");
-            }
-        });
+        headers.forEach(request::setHeader);
         return request.setHeader("Content-Type", "application/json");
     }
 

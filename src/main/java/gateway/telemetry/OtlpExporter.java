@@ -59,7 +59,6 @@ public final class OtlpExporter implements AutoCloseable {
      * {@code settings.metricsUrl()}; either may be {@code null}, and that signal is not sent.
      *
      * @param metrics the metrics to push, as OTLP {@code Metric} objects; called on the exporter's thread
-     * @throws IllegalArgumentException when a configured header cannot be sent (the message names it, not its value)
      */
     public OtlpExporter(TelemetrySettings settings, Supplier<JsonArray> metrics, ExportCounters counters) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -69,9 +68,9 @@ public final class OtlpExporter implements AutoCloseable {
         this.tracesPrefix = OtlpJson.tracesPrefix(resource);
         this.queue = new SpanQueue(settings.queueSize(), settings.batchSize(), settings.scheduleDelay().toNanos());
         this.tracesRequest = settings.tracesUrl() == null ? null
-                : OtlpClient.request(settings.tracesUrl(), settings.tracesHeaders(), "OTEL_EXPORTER_OTLP_(TRACES_)HEADERS");
+                : OtlpClient.request(settings.tracesUrl(), settings.tracesHeaders());
         this.metricsRequest = settings.metricsUrl() == null ? null
-                : OtlpClient.request(settings.metricsUrl(), settings.metricsHeaders(), "OTEL_EXPORTER_OTLP_(METRICS_)HEADERS");
+                : OtlpClient.request(settings.metricsUrl(), settings.metricsHeaders());
         this.client = new OtlpClient(settings.exportTimeout(), counters, shutdown);
         // A platform thread: one long-lived thread is what they are for; it is a daemon so
         // that a gateway that forgets to close it can still exit.

@@ -81,6 +81,10 @@ class TelemetrySettingsTest {
         String message = failure("OTEL_EXPORTER_OTLP_HEADERS", "a=1,s3cret");
         assertEquals("OTEL_EXPORTER_OTLP_HEADERS: item 2 is not name=value", message);
         assertFalse(failure("OTEL_EXPORTER_OTLP_HEADERS", "a=%zz-s3cret").contains("s3cret"));
+        message = failure("OTEL_EXPORTER_OTLP_METRICS_HEADERS", "Host=s3cret");
+        assertTrue(message.startsWith("OTEL_EXPORTER_OTLP_METRICS_HEADERS: the header Host cannot be sent"), message);
+        assertFalse(message.contains("s3cret"));
+        assertFalse(failure("OTEL_EXPORTER_OTLP_HEADERS", "x-a=line%0Abreak-s3cret").contains("s3cret"), "nor a broken value");
     }
 
     @Test
