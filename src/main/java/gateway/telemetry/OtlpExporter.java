@@ -33,6 +33,8 @@ public final class OtlpExporter implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofMillis(100);
     /** Longer close bounds are cut to this, which keeps the deadline arithmetic in range. */
     private static final Duration MAX_CLOSE = Duration.ofDays(1);
+    /** The size of one piece of an export's body, well below G1's humongous objects (half a region). */
+    private static final int PIECE_CHARS = 32 * 1024;
 
     private final TelemetrySettings settings;
     private final Supplier<JsonArray> metrics;
@@ -46,7 +48,6 @@ public final class OtlpExporter implements AutoCloseable {
      * caused most of the collections while every request was traced.
      */
     private final StringBuilder text = new StringBuilder(2 * PIECE_CHARS);
-    private static final int PIECE_CHARS = 32 * 1024;
     private final SpanQueue queue;
     private final OtlpClient client;
     private final HttpRequest.Builder tracesRequest;
