@@ -12,6 +12,7 @@ import gateway.http.Departures;
 import gateway.http.Router;
 import gateway.observe.Log;
 import gateway.observe.Metrics;
+import gateway.openai.Operation;
 import gateway.route.RoutingWorker;
 import gateway.telemetry.Telemetry;
 import gateway.web.WebPages;
@@ -41,11 +42,11 @@ import java.util.concurrent.Executors;
  * client ─▶ HttpServer (one virtual thread per request)
  *           └─ Router          request id; path (or /admin/keys/{id}) and method → 404 / 405; catches
  *              │               everything → OpenAI-shaped error; log + metrics at the end
- *              └─ InFlightLimit  MAX_REQUESTS_IN_FLIGHT chats at once, else → 503 overloaded
+ *              └─ InFlightLimit  MAX_REQUESTS_IN_FLIGHT model requests at once, else → 503 overloaded
  *                 │            (before it: 503 shutting_down once the gateway drains)
  *                 └─ Access    API key (API_KEYS, KEYS_FILE) → 401; budget, at once, rate → 429;
  *                    │         tokens charged and usage counted at the end
- *                    └─ ChatEndpoint  body (MAX_BODY_BYTES → 413), parse → 400, check → 400,
+ *                    └─ ModelEndpoint body (MAX_BODY_BYTES → 413), parse → 400, check → 400,
  *                       │             a model the key may not use → 403
  *                       └─ Worker     echo locally, or RoutingWorker:
  *                          │            model (after aliases) → pool of backends → 404
@@ -120,7 +121,6 @@ public final class Gateway implements AutoCloseable {
         var upstream = settings.upstream();
         this.routing = settings.echoMode() ? null : new RoutingWorker(upstream, settings.routing(), metrics.routing(), log);
         this.worker = routing != null ? routing : new EchoWorker(upstream.echoTokenDelay(), upstream.defaultModel());
-        var chat = new ChatEndpoint(worker, settings);
         var access = new Access(keys.callers(), new RateLimiter(settings.access().rateLimits(), System::nanoTime),
                 keys.usage(), Gateway::epochSeconds);
         var admin = settings.access().adminKey();
@@ -130,7 +130,10 @@ public final class Gateway implements AutoCloseable {
         var inFlight = new InFlightLimit(settings.limits().maxRequestsInFlight());
 
         this.router = new Router(metrics, log, settings.server().cors(), departures, telemetry)
-                .route("POST", "/v1/chat/completions", whileOpen(inFlight.guard(access.guard(chat::handle))))
+                .route("POST", "/v1/chat/completions", model(Operation.CHAT, inFlight, access))
+                .route("POST", "/v1/completions", model(Operation.COMPLETION, inFlight, access))
+                .route("POST", "/v1/embeddings", model(Operation.EMBEDDING, inFlight, access))
+                .route("POST", "/v1/responses", model(Operation.RESPONSE, inFlight, access))
                 .route("GET", "/v1/models", whileOpen(access.identify(status::models)))
                 .route("GET", "/v1/models/{model...}", whileOpen(access.identify(status::model)))
                 .route("GET", "/healthz", StatusEndpoints::live)
@@ -215,7 +218,7 @@ public final class Gateway implements AutoCloseable {
         return router.routes();
     }
 
-    /** Where replies come from: {@code echo} or the backend's chat URL. */
+    /** Where replies come from: {@code echo} or the backends. */
     public String mode() {
         return worker.describe();
     }
@@ -260,6 +263,11 @@ public final class Gateway implements AutoCloseable {
         if (routing != null) {
             routing.close();
         }
+    }
+
+    /** The route of a model operation: open, under the in-flight cap, behind the key and limits. */
+    private Router.Handler model(Operation operation, InFlightLimit inFlight, Access access) {
+        return whileOpen(inFlight.guard(access.guard(new ModelEndpoint(operation, worker, settings)::handle)));
     }
 
     /** A route that turns requests away with 503 {@code shutting_down} once the gateway drains. */

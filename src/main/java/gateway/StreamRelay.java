@@ -1,21 +1,22 @@
 package gateway;
 
-import gateway.chat.ChatRequest;
-import gateway.chat.Completions;
-import gateway.chat.Usage;
 import gateway.http.EventStream;
 import gateway.http.Exchange;
 import gateway.json.JsonArray;
 import gateway.json.JsonObject;
+import gateway.json.JsonString;
 import gateway.json.JsonValue;
-import gateway.worker.Worker;
+import gateway.openai.Completions;
+import gateway.openai.ModelRequest;
+import gateway.openai.Operation;
+import gateway.openai.Usage;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Passes a worker's chunks to the client as Server-Sent Events, one flushed frame each,
- * and keeps the books on usage. The event stream opens on the first chunk, so a worker
+ * Passes a worker's chat or text completion chunks to the client as Server-Sent Events,
+ * one flushed frame each, and keeps the books on usage. The event stream opens on the first chunk, so a worker
  * that fails before it still gets a plain JSON error with the right status.
  *
  * <p>Usage reaches the client as OpenAI sends it, and only when asked for
@@ -24,9 +25,9 @@ import java.util.Optional;
  * chunk (llama.cpp) or sends {@code "choices": null} (vLLM). A backend that reports no
  * usage gets an estimate: one token per content chunk, one per four prompt characters.
  */
-final class StreamRelay implements Worker.ChunkSink {
+final class StreamRelay implements ModelEndpoint.Relay {
     private final Exchange exchange;
-    private final ChatRequest request;
+    private final ModelRequest request;
     private volatile EventStream events;
     private JsonObject lastChunk;
     private Usage usage;
@@ -35,7 +36,7 @@ final class StreamRelay implements Worker.ChunkSink {
     private JsonObject timings;
     private long contentChunks;
 
-    StreamRelay(Exchange exchange, ChatRequest request) {
+    StreamRelay(Exchange exchange, ModelRequest request) {
         this.exchange = exchange;
         this.request = request;
     }
@@ -76,7 +77,8 @@ final class StreamRelay implements Worker.ChunkSink {
      * ended: a stream the client cancelled still used the GPU, and is counted (and
      * charged to its rate limit). Call once, when the stream is over.
      */
-    void record() {
+    @Override
+    public void record() {
         if (lastChunk != null) {
             lastChunk.string("model").ifPresent(exchange.facts()::model);
         }
@@ -86,13 +88,15 @@ final class StreamRelay implements Worker.ChunkSink {
     }
 
     /** Ends a complete stream: the usage chunk if asked for, then {@code [DONE]}. */
-    void finish() throws IOException {
+    @Override
+    public void finish() throws IOException {
         if (request.includeUsage()) {
             Usage counted = counted();
             String model = lastChunk == null ? request.model() : lastChunk.string("model").orElse(request.model());
             long created = lastChunk == null ? Instant.now().getEpochSecond()
                     : lastChunk.longValue("created").orElse(Instant.now().getEpochSecond());
-            open().send(Completions.usageChunk(request.id(), created, model, counted));
+            JsonObject usageChunk = Completions.usageChunk(request.id(), created, model, counted);
+            open().send(request.operation() == Operation.COMPLETION ? usageChunk.with("object", new JsonString("text_completion")) : usageChunk);
         }
         open().sendDone();
     }
@@ -106,7 +110,8 @@ final class StreamRelay implements Worker.ChunkSink {
 
     private static boolean hasContent(JsonArray choices) {
         for (JsonValue choice : choices.values()) {
-            if (choice instanceof JsonObject c && c.object("delta").flatMap(d -> d.string("content"))
+            // A chat chunk's text is in its delta, a text completion chunk's in the choice itself.
+            if (choice instanceof JsonObject c && c.object("delta").flatMap(d -> d.string("content")).or(() -> c.string("text"))
                     .filter(text -> !text.isEmpty()).isPresent()) {
                 return true;
             }
@@ -123,10 +128,6 @@ final class StreamRelay implements Worker.ChunkSink {
     }
 
     private Usage estimate() {
-        long characters = 0;
-        for (JsonValue message : request.messages().values()) {
-            characters += ChatRequest.textOf(((JsonObject) message).get("content")).length();
-        }
-        return new Usage((characters + 3) / 4, contentChunks, true);
+        return new Usage((request.promptCharacters() + 3) / 4, contentChunks, true);
     }
 }

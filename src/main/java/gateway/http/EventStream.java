@@ -34,6 +34,14 @@ public final class EventStream {
         write(("data: " + data.toJson() + "\n\n").getBytes(StandardCharsets.UTF_8), true);
     }
 
+    /**
+     * Sends one named event, as the Responses API names each of its events after its
+     * {@code type}: an {@code event:} line before the {@code data:} line.
+     */
+    public void send(String event, JsonValue data) throws IOException {
+        write(("event: " + event + "\ndata: " + data.toJson() + "\n\n").getBytes(StandardCharsets.UTF_8), true);
+    }
+
     /** Sends a comment that clients ignore; a failure to send it means the client has gone. */
     public void keepAlive() throws IOException {
         write(KEEP_ALIVE, false);

@@ -83,7 +83,7 @@ public final class MockBackend implements AutoCloseable {
     private void route(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            if (path.equals(options.shape().path())) {
+            if (path.equals(options.shape().path()) || (options.shape() == Shape.OPENAI && OpenAiApi.serves(path))) {
                 only("POST", exchange, chats::handle);
             } else if (path.equals("/health")) {
                 only("GET", exchange, this::health);

@@ -6,13 +6,16 @@ import gateway.json.JsonBoolean;
 import gateway.json.JsonNumber;
 import gateway.json.JsonObject;
 import gateway.json.JsonValue;
+import gateway.openai.Operation;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
- * OpenAI's chat completions as llama.cpp's {@code llama-server} answers them: whole, or
+ * OpenAI's chat completions as llama.cpp's {@code llama-server} answers them (and, through
+ * {@link MoreOperations}, text completions, embeddings and responses): whole, or
  * streamed word by word, with llama.cpp's {@code timings} (how much of the prompt came
  * from the cache) and the usage's {@code prompt_tokens_details.cached_tokens}, which is
  * where vLLM and OpenAI report the same.
@@ -23,15 +26,29 @@ final class OpenAiApi implements Api {
     private final MockOptions options;
     private final Engine engine;
     private final Misbehaviour misbehaviour;
+    private final MoreOperations more;
 
     OpenAiApi(MockOptions options, Engine engine, Misbehaviour misbehaviour) {
         this.options = options;
         this.engine = engine;
         this.misbehaviour = misbehaviour;
+        this.more = new MoreOperations(options, engine);
+    }
+
+    /** The paths it serves: chat's, and those of {@link MoreOperations}. */
+    static boolean serves(String path) {
+        return Arrays.stream(Operation.values()).anyMatch(operation -> operation.path().equals(path));
     }
 
     @Override
     public void serve(HttpExchange exchange, JsonObject body, long arrived) throws IOException, InterruptedException {
+        String path = exchange.getRequestURI().getPath();
+        for (Operation operation : Operation.values()) {
+            if (operation != Operation.CHAT && operation.path().equals(path)) {
+                more.serve(exchange, operation, body);
+                return;
+            }
+        }
         String model = body.string("model").orElse(options.model());
         PromptText prompt = PromptText.ofMessages(body.array("messages").orElse(JsonArray.of()));
         boolean stream = body.get("stream") == JsonBoolean.TRUE;

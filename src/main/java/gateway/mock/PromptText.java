@@ -4,6 +4,7 @@ import gateway.json.JsonArray;
 import gateway.json.JsonObject;
 import gateway.json.JsonString;
 import gateway.json.JsonValue;
+import gateway.openai.ModelRequest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +26,15 @@ record PromptText(String rendered) {
             if (value instanceof JsonObject message) {
                 render(text, message.string("role").orElse(""), content(message.get("content")));
             }
+        }
+        return new PromptText(text.toString());
+    }
+
+    /** The gateway's view of any request's conversation ({@link ModelRequest#turns()}). */
+    static PromptText ofTurns(List<ModelRequest.Turn> turns) {
+        var text = new StringBuilder();
+        for (ModelRequest.Turn turn : turns) {
+            render(text, turn.role(), turn.text());
         }
         return new PromptText(text.toString());
     }

@@ -1,10 +1,10 @@
 package gateway.route;
 
-import gateway.chat.Completions;
 import gateway.http.ApiError;
 import gateway.json.JsonArray;
 import gateway.json.JsonObject;
 import gateway.json.JsonValue;
+import gateway.openai.Completions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

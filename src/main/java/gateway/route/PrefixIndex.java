@@ -1,8 +1,6 @@
 package gateway.route;
 
-import gateway.chat.ChatRequest;
-import gateway.json.JsonObject;
-import gateway.json.JsonValue;
+import gateway.openai.ModelRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,8 +26,8 @@ final class PrefixIndex {
 
     private final Map<Backend, Blocks> recent = new ConcurrentHashMap<>();
 
-    /** The chained hashes of a request's whole blocks, over its messages as rendered by {@link #render}. */
-    static long[] hashes(ChatRequest request) {
+    /** The chained hashes of a request's whole blocks, over its turns as rendered by {@link #render}. */
+    static long[] hashes(ModelRequest request) {
         String prompt = render(request);
         long[] hashes = new long[prompt.length() / BLOCK_CHARS];
         long hash = 0xcbf29ce484222325L; // FNV-1a's offset basis
@@ -43,15 +41,14 @@ final class PrefixIndex {
     }
 
     /**
-     * The prompt as the model sees it, near enough: each message's role and text in order.
+     * The prompt as the model sees it, near enough: each turn's role and text in order.
      * Chat templates differ between servers, but a conversation's next turn starts with the
      * same messages, so it starts with the same rendering, which is all a prefix match needs.
      */
-    static String render(ChatRequest request) {
+    static String render(ModelRequest request) {
         var text = new StringBuilder();
-        for (JsonValue message : request.messages().values()) {
-            JsonObject m = (JsonObject) message;
-            text.append(m.string("role").orElse("")).append('\n').append(ChatRequest.textOf(m.get("content"))).append('\n');
+        for (ModelRequest.Turn turn : request.turns()) {
+            text.append(turn.role()).append('\n').append(turn.text()).append('\n');
         }
         return text.toString();
     }

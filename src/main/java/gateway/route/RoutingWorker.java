@@ -1,6 +1,5 @@
 package gateway.route;
 
-import gateway.chat.ChatRequest;
 import gateway.config.BackendSettings;
 import gateway.config.RoutingSettings;
 import gateway.config.UpstreamSettings;
@@ -8,6 +7,7 @@ import gateway.http.ApiError;
 import gateway.json.JsonObject;
 import gateway.observe.Log;
 import gateway.observe.RoutingMetrics;
+import gateway.openai.ModelRequest;
 import gateway.telemetry.BackendAttempt;
 import gateway.telemetry.TraceContext;
 import gateway.worker.BackendClient;
@@ -74,12 +74,12 @@ public final class RoutingWorker implements Worker, AutoCloseable {
     }
 
     @Override
-    public JsonObject complete(ChatRequest request, Call call) throws IOException {
+    public JsonObject complete(ModelRequest request, Call call) throws IOException {
         return withFailover(request, call, () -> false, (backend, routed, attemptCall) -> backend.worker().complete(routed, attemptCall));
     }
 
     @Override
-    public void stream(ChatRequest request, ChunkSink sink, Call call) throws IOException {
+    public void stream(ModelRequest request, ChunkSink sink, Call call) throws IOException {
         var watched = new StreamWatch(sink);
         withFailover(request, call, watched::started, (backend, routed, attemptCall) -> {
             backend.worker().stream(routed, watched, attemptCall);
@@ -90,24 +90,24 @@ public final class RoutingWorker implements Worker, AutoCloseable {
     /** One attempt on one backend. */
     @FunctionalInterface
     private interface Attempt<T> {
-        T on(Backend backend, ChatRequest request, Call call) throws IOException;
+        T on(Backend backend, ModelRequest request, Call call) throws IOException;
     }
 
     /** A request with its model's own name, the backends that serve it, and what the balancer may know of it. */
-    private record Target(ChatRequest request, List<Backend> pool, Balancer.Ask ask) {
+    private record Target(ModelRequest request, List<Backend> pool, Balancer.Ask ask) {
     }
 
-    private Target target(ChatRequest request, Call call) {
+    private Target target(ModelRequest request, Call call) {
         if (prober != null) {
             prober.awaitFirstRound(FIRST_ROUND_WAIT); // the models each backend serves are known from it
         }
         String model = catalog.resolve(request.model());
-        ChatRequest routed = model == null || model.equals(request.model()) ? request : request.withModel(model);
+        ModelRequest routed = model == null || model.equals(request.model()) ? request : request.withModel(model);
         long[] blocks = routing.policy() == RoutingSettings.Policy.PREFIX ? PrefixIndex.hashes(routed) : null;
         return new Target(routed, catalog.pool(model), new Balancer.Ask(call.session(), blocks));
     }
 
-    private <T> T withFailover(ChatRequest request, Call call, BooleanSupplier started, Attempt<T> attempt)
+    private <T> T withFailover(ModelRequest request, Call call, BooleanSupplier started, Attempt<T> attempt)
             throws IOException {
         Target target = target(request, call);
         Set<Backend> tried = new HashSet<>();

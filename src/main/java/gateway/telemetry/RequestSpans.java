@@ -4,6 +4,7 @@ import gateway.json.JsonNumber;
 import gateway.json.JsonString;
 import gateway.json.JsonValue;
 import gateway.observe.RequestSummary;
+import gateway.openai.Operation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,12 +13,11 @@ import java.util.Objects;
 
 /**
  * The spans of one finished request, named and described as the OpenTelemetry GenAI
- * semantic conventions have it: a server span ({@code chat {model}}) with a child for
+ * semantic conventions have it: a server span ({@code chat {model}}, {@code embeddings {model}}, …) with a child for
  * each wait in the queue and a client span for each backend attempt. Built on the
  * exporter's thread from the request's {@link RequestSummary} and {@link RequestTrace}.
  */
 record RequestSpans(RequestSummary summary, RequestTrace trace, Telemetry.Server server) implements SpanSource {
-    static final String CHAT_ROUTE = "POST /v1/chat/completions";
 
     @Override
     public int spanCount() {
@@ -41,15 +41,22 @@ record RequestSpans(RequestSummary summary, RequestTrace trace, Telemetry.Server
         return spans;
     }
 
-    private boolean chat() {
-        return summary.route().equals(CHAT_ROUTE);
+    /** The model operation of the request's route, or null for other routes (models, admin, usage). */
+    private Operation operation() {
+        for (Operation operation : Operation.values()) {
+            if (summary.route().length() == operation.path().length() + 5 && summary.route().endsWith(operation.path())) {
+                return operation; // "POST " + its path
+            }
+        }
+        return null;
     }
 
     private Span serverSpan(TraceContext own) {
         long start = trace.originEpochNanos();
         var a = new LinkedHashMap<String, Object>();
-        if (chat()) {
-            a.put("gen_ai.operation.name", "chat");
+        Operation operation = operation();
+        if (operation != null) {
+            a.put("gen_ai.operation.name", operation.genAiName());
             a.put("gen_ai.provider.name", trace.attempts().isEmpty() ? "gateway" : trace.attempts().getLast().provider());
             a.put("gen_ai.request.model", trace.requestModel());
             a.put("gen_ai.request.max_tokens", integer(trace.maxTokens()));
@@ -76,11 +83,11 @@ record RequestSpans(RequestSummary summary, RequestTrace trace, Telemetry.Server
         a.put("gateway.api_key.name", summary.caller());
         a.put("gateway.backend", summary.backend());
         a.put("gateway.attempts", summary.attempts() == 0 ? null : summary.attempts());
-        a.put("gateway.stream", chat() ? summary.stream() : null);
+        a.put("gateway.stream", operation != null ? summary.stream() : null);
         a.values().removeIf(Objects::isNull); // what is not known is left out, not sent empty
         List<Span.Event> events = summary.firstFrameNanos() < 0 ? List.of()
                 : List.of(new Span.Event("gen_ai.first_token", start + summary.firstFrameNanos(), Map.of()));
-        String name = chat() ? "chat" + (trace.requestModel() == null ? "" : " " + trace.requestModel())
+        String name = operation != null ? operation.genAiName() + (trace.requestModel() == null ? "" : " " + trace.requestModel())
                 : summary.route().equals("unmatched") ? summary.method() : summary.route();
         return new Span(own.traceId(), own.spanIdHex(), own.parentIdHex(), own.traceState(), name, Span.Kind.SERVER,
                 start, start + summary.latencyNanos(), a, events, failed() ? errorType() : null);
@@ -89,7 +96,8 @@ record RequestSpans(RequestSummary summary, RequestTrace trace, Telemetry.Server
     private Span attemptSpan(BackendAttempt attempt) {
         TraceContext span = attempt.span();
         var a = new LinkedHashMap<String, Object>();
-        a.put("gen_ai.operation.name", "chat");
+        String operation = operation() == null ? "chat" : operation().genAiName();
+        a.put("gen_ai.operation.name", operation);
         a.put("gen_ai.provider.name", attempt.provider());
         a.put("gen_ai.request.model", trace.requestModel());
         a.put("server.address", attempt.server().getHost());
@@ -97,7 +105,7 @@ record RequestSpans(RequestSummary summary, RequestTrace trace, Telemetry.Server
         a.put("error.type", attempt.errorType());
         a.put("gateway.backend", attempt.backend());
         a.values().removeIf(Objects::isNull);
-        String name = "chat" + (trace.requestModel() == null ? "" : " " + trace.requestModel());
+        String name = operation + (trace.requestModel() == null ? "" : " " + trace.requestModel());
         // A client that left is not the backend's failure: its span says why it ended, but is not an error.
         String error = attempt.errorType() == null || attempt.errorType().equals("client_cancelled") ? null : attempt.errorType();
         return new Span(span.traceId(), span.spanIdHex(), span.parentIdHex(), span.traceState(), name, Span.Kind.CLIENT,

@@ -1,9 +1,9 @@
 package gateway.telemetry;
 
-import gateway.chat.ChatRequest;
 import gateway.json.JsonArray;
 import gateway.json.JsonObject;
 import gateway.json.JsonValue;
+import gateway.openai.ModelRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,37 +69,67 @@ public final class RequestTrace {
         return recording;
     }
 
-    /** The chat request's parameters, and its messages when content capture is on. */
-    public void chat(ChatRequest request) {
+    /** The request's parameters, and its messages (or prompt, or input) when content capture is on. */
+    public void request(ModelRequest request) {
         if (!recording) {
             return;
         }
         requestModel = request.model();
         JsonObject body = request.body();
-        maxTokens = body.has("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
+        maxTokens = body.has("max_completion_tokens") ? body.get("max_completion_tokens")
+                : body.has("max_output_tokens") ? body.get("max_output_tokens") : body.get("max_tokens");
         temperature = body.get("temperature");
         topP = body.get("top_p");
         if (captureContent) {
-            input = request.body().get("messages").toJson();
+            JsonValue messages = body.has("messages") ? body.get("messages") : body.has("prompt") ? body.get("prompt") : body.get("input");
+            input = messages == null ? null : messages.toJson();
         }
     }
 
-    /** A whole completion: the model that answered, why it stopped, and its text when content capture is on. */
-    public void completion(JsonObject completion) {
+    /**
+     * A whole reply: the model that answered, why it stopped, and its text when content
+     * capture is on: a completion's (chat or text) or a response's.
+     */
+    public void reply(JsonObject reply) {
         if (recording) {
-            answered(completion, "message");
+            answered(reply, "message");
         }
     }
 
-    /** One chunk of a stream, as {@link #completion} for a whole answer. */
+    /** One chunk of a stream, or one event of a Responses stream, as {@link #reply} for a whole answer. */
     public void chunk(JsonObject chunk) {
         if (recording) {
-            answered(chunk, "delta");
+            if (chunk.has("type")) {
+                event(chunk);
+            } else {
+                answered(chunk, "delta");
+            }
+        }
+    }
+
+    /** A Responses stream's event: its text deltas, and the model in its last response. */
+    private void event(JsonObject event) {
+        if (captureContent && event.string("type").filter("response.output_text.delta"::equals).isPresent()) {
+            appendOutput(event.string("delta").orElse(""));
+        }
+        if (event.string("type").filter(type -> type.startsWith("response.") && !type.contains("delta")).isPresent()) {
+            event.object("response").flatMap(r -> r.string("model")).ifPresent(model -> responseModel = model);
         }
     }
 
     private void answered(JsonObject answer, String messageField) {
         answer.string("model").ifPresent(model -> responseModel = model);
+        if (captureContent && answer.get("output") instanceof JsonArray output) {
+            for (JsonValue item : output.values()) { // a response: the text of its messages' output_text parts
+                if (item instanceof JsonObject i && i.get("content") instanceof JsonArray parts) {
+                    for (JsonValue part : parts.values()) {
+                        if (part instanceof JsonObject p) {
+                            p.string("text").ifPresent(this::appendOutput);
+                        }
+                    }
+                }
+            }
+        }
         if (!(answer.get("choices") instanceof JsonArray choices)) {
             return;
         }
@@ -114,14 +144,16 @@ public final class RequestTrace {
                 finishReasons.add(reason);
             });
             if (captureContent) {
-                c.object(messageField).flatMap(m -> m.string("content")).ifPresent(text -> {
-                    if (output == null) {
-                        output = new StringBuilder();
-                    }
-                    output.append(text);
-                });
+                c.object(messageField).flatMap(m -> m.string("content")).or(() -> c.string("text")).ifPresent(this::appendOutput);
             }
         }
+    }
+
+    private void appendOutput(String text) {
+        if (output == null) {
+            output = new StringBuilder();
+        }
+        output.append(text);
     }
 
     /** A call to a backend ended. */

@@ -1,10 +1,10 @@
 package gateway.worker;
 
-import gateway.chat.Completions;
 import gateway.json.Json;
 import gateway.json.JsonArray;
 import gateway.json.JsonException;
 import gateway.json.JsonObject;
+import gateway.openai.Completions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

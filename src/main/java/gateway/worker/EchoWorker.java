@@ -1,108 +1,72 @@
 package gateway.worker;
 
-import gateway.chat.ChatRequest;
-import gateway.chat.Completions;
-import gateway.chat.Usage;
+import gateway.http.ApiError;
 import gateway.json.JsonObject;
-import gateway.json.JsonValue;
-import java.io.IOException;
+import gateway.openai.Embeddings;
+import gateway.openai.ModelRequest;
 import java.io.InterruptedIOException;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * Answers without a backend: the reply is {@code "Echo: "} followed by the last user
- * message, streamed word by word with a pause between words. Tokens are counted as
- * whitespace-separated words: prompt tokens over the text of every message, completion
- * tokens over the reply.
+ * Answers without a backend: the reply is {@code "Echo: "} followed by the prompt, streamed
+ * word by word with a pause between words, and an embedding is a vector made from the
+ * text's words ({@link EchoEmbeddings}).
  */
-public final class EchoWorker implements Worker {
+public final class EchoWorker extends TextWorker {
     /** The model name used when the request names none and DEFAULT_MODEL is empty. */
     public static final String MODEL = "echo";
     /** Where its replies come from, for the log. */
     static final String NAME = "echo";
-
-    private static final Pattern WORD = Pattern.compile("\\S+");
-    /** Splits before each run of whitespace that follows a word: "a b  c" → "a", " b", "  c". */
-    private static final Pattern WORD_BOUNDARY = Pattern.compile("(?<=\\S)(?=\\s)");
+    /** Vectors have OpenAI's default size (text-embedding-3-small), so code written for it runs unchanged. */
+    static final int DIMENSIONS = 1536;
+    /**
+     * The most numbers one embeddings answer may hold: a vector of floats costs the heap
+     * about 70 bytes a number as a JSON tree, in base64 about 8.
+     */
+    static final int MAX_FLOATS = 1 << 18;
+    static final int MAX_BASE64_FLOATS = 1 << 21;
 
     private final Duration tokenDelay;
-    private final String defaultModel;
 
     public EchoWorker(Duration tokenDelay, String defaultModel) {
+        super(defaultModel.isEmpty() ? MODEL : defaultModel);
         this.tokenDelay = tokenDelay;
-        this.defaultModel = defaultModel.isEmpty() ? MODEL : defaultModel;
     }
 
     @Override
-    public JsonObject complete(ChatRequest request, Call call) {
-        call.answeredBy(NAME, 1);
-        String reply = replyTo(request);
-        return Completions.completion(request.id(), now(), modelOf(request), reply, usage(request, reply));
+    protected String reply(ModelRequest request, String prompt) {
+        return "Echo: " + prompt;
     }
 
     @Override
-    public void stream(ChatRequest request, ChunkSink sink, Call call) throws IOException {
-        call.answeredBy(NAME, 1);
-        String reply = replyTo(request);
-        String model = modelOf(request);
-        long created = now();
-        sink.send(Completions.chunk(request.id(), created, model, Completions.delta("assistant", ""), null));
-        String[] pieces = WORD_BOUNDARY.split(reply);
-        for (int i = 0; i < pieces.length; i++) {
-            if (i > 0) {
-                pause(call);
-            }
-            sink.send(Completions.chunk(request.id(), created, model, Completions.delta(null, pieces[i]), null));
+    protected JsonObject embed(ModelRequest request, Call call) {
+        List<String> inputs = request.inputs();
+        int dimensions = request.body().longValue("dimensions").map(Long::intValue).orElse(DIMENSIONS);
+        boolean base64 = Embeddings.base64(request);
+        long numbers = (long) inputs.size() * dimensions;
+        if (numbers > (base64 ? MAX_BASE64_FLOATS : MAX_FLOATS)) {
+            throw ApiError.invalidRequest("too_many_numbers", "input", "Echo mode answers at most "
+                    + (base64 ? MAX_BASE64_FLOATS : MAX_FLOATS) + " numbers per request (" + (base64 ? "base64" : "float")
+                    + "); this one asks for " + numbers + ": send fewer inputs, or fewer 'dimensions'.");
         }
-        sink.send(Completions.chunk(request.id(), created, model, JsonObject.builder().build(), "stop"));
-        sink.send(Completions.usageChunk(request.id(), created, model, usage(request, reply)));
-    }
-
-    @Override
-    public JsonObject models() {
-        return Completions.modelList(List.of(defaultModel), "gateway");
-    }
-
-    @Override
-    public Optional<String> notReadyReason() {
-        return Optional.empty();
-    }
-
-    @Override
-    public String describe() {
-        return NAME;
-    }
-
-    private static String replyTo(ChatRequest request) {
-        return "Echo: " + request.prompt();
-    }
-
-    private String modelOf(ChatRequest request) {
-        return request.model() != null ? request.model() : defaultModel;
-    }
-
-    private static Usage usage(ChatRequest request, String reply) {
-        long promptWords = 0;
-        for (JsonValue message : request.messages().values()) {
-            promptWords += countWords(ChatRequest.textOf(((JsonObject) message).get("content")));
+        var vectors = new ArrayList<float[]>(inputs.size());
+        long tokens = 0;
+        for (String input : inputs) {
+            vectors.add(EchoEmbeddings.vector(input, dimensions));
+            tokens += countWords(input);
         }
-        return new Usage(promptWords, countWords(reply), false);
-    }
-
-    static long countWords(String text) {
-        return WORD.matcher(text).results().count();
+        return Embeddings.list(modelOf(request), vectors, base64, tokens);
     }
 
     /** The pause stands in for a model generating: it counts as waiting on the backend. */
-    private void pause(WaitMeter meter) throws InterruptedIOException {
+    @Override
+    protected void pause(Call call) throws InterruptedIOException {
         if (tokenDelay.isZero()) {
             return;
         }
-        meter.waited(tokenDelay.toNanos());
+        call.waited(tokenDelay.toNanos());
         try {
             Thread.sleep(tokenDelay);
         } catch (InterruptedException e) {
@@ -111,7 +75,8 @@ public final class EchoWorker implements Worker {
         }
     }
 
-    private static long now() {
-        return Instant.now().getEpochSecond();
+    @Override
+    public String describe() {
+        return NAME;
     }
 }

@@ -1,15 +1,13 @@
 package gateway.worker;
 
-import gateway.chat.ChatRequest;
-import gateway.chat.Completions;
-import gateway.chat.Usage;
 import gateway.config.BackendSettings;
 import gateway.json.Json;
-import gateway.json.JsonArray;
 import gateway.json.JsonBoolean;
 import gateway.json.JsonException;
 import gateway.json.JsonObject;
 import gateway.json.JsonValue;
+import gateway.openai.ModelRequest;
+import gateway.openai.Operation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -17,19 +15,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Forwards chat requests to one OpenAI-compatible server (llama.cpp's llama-server,
- * vLLM, Ollama's /v1, OpenAI) through the shared {@link BackendClient}, and reads streamed
- * replies line by line as they arrive.
+ * Forwards requests to one OpenAI-compatible server (llama.cpp's llama-server, vLLM,
+ * Ollama's /v1, OpenAI) at the operation's own path, through the shared
+ * {@link BackendClient}, and reads streamed replies line by line as they arrive.
  */
 public final class OpenAiBackend implements Worker {
     private final String name;
     private final BackendClient client;
-    private final URI chatUri;
     private final URI baseUrl;
+    /** Where each operation goes: the same path as on the gateway. */
+    private final Map<Operation, URI> uris = new EnumMap<>(Operation.class);
     private final String apiKey;
     private final Duration timeout;
     private final BackendErrors errors;
@@ -43,8 +43,10 @@ public final class OpenAiBackend implements Worker {
             BackendClient client) {
         this.name = backend.name();
         this.client = client;
-        this.chatUri = URI.create(backend.url() + "/v1/chat/completions");
         this.baseUrl = backend.url();
+        for (Operation operation : Operation.values()) {
+            uris.put(operation, URI.create(backend.url() + operation.path()));
+        }
         this.apiKey = backend.apiKey();
         this.timeout = timeout;
         this.errors = new BackendErrors(backend, timeout);
@@ -52,16 +54,16 @@ public final class OpenAiBackend implements Worker {
     }
 
     @Override
-    public JsonObject complete(ChatRequest request, Call call) {
+    public JsonObject complete(ModelRequest request, Call call) {
         BackendClient.Reply reply = client.fetch(post(request, call), errors, call);
         if (!reply.ok()) {
             throw errors.fromStatus(reply.status(), reply.body(), reply.headers());
         }
-        return normalized(request, parseCompletion(new String(reply.body(), StandardCharsets.UTF_8)));
+        return BackendReplies.normalized(request, parseReply(request, new String(reply.body(), StandardCharsets.UTF_8)));
     }
 
     @Override
-    public void stream(ChatRequest request, ChunkSink sink, Call call) throws IOException {
+    public void stream(ModelRequest request, ChunkSink sink, Call call) throws IOException {
         HttpResponse<InputStream> response = client.send(post(request, call), errors, call);
         // A silent backend is cut off after the timeout; the client is pinged meanwhile.
         Watchdog.Watched body = client.watch(response.body(), timeout, sink::keepAlive, call);
@@ -73,9 +75,11 @@ public final class OpenAiBackend implements Worker {
             boolean eventStream = response.headers().firstValue("Content-Type")
                     .map(type -> type.toLowerCase().startsWith("text/event-stream")).orElse(false);
             if (!eventStream) {
-                // Some servers ignore "stream": the whole reply then goes out as one chunk.
+                // Some servers ignore "stream": the whole reply then goes out as a stream of one piece.
                 String text = new String(BackendClient.readWhole(body, errors), StandardCharsets.UTF_8);
-                sink.send(Completions.asChunk(normalized(request, parseCompletion(text))));
+                for (JsonObject frame : BackendReplies.asStream(request, BackendReplies.normalized(request, parseReply(request, text)))) {
+                    sink.send(frame);
+                }
                 return;
             }
             new SseReader(errors, request, sink).relay(new LineReader(body));
@@ -115,8 +119,8 @@ public final class OpenAiBackend implements Worker {
     }
 
     /** The answer must start by the call's deadline (a failover's second attempt has what is left of the first's). */
-    private HttpRequest post(ChatRequest chat, Call call) {
-        return BackendClient.request(chatUri, chat.id(), call.waitAtMost(timeout), apiKey, call.trace())
+    private HttpRequest post(ModelRequest chat, Call call) {
+        return BackendClient.request(uris.get(chat.operation()), chat.id(), call.waitAtMost(timeout), apiKey, call.trace())
                 .header("Content-Type", "application/json")
                 .header("Accept", chat.stream() ? "text/event-stream" : "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(forwardedBody(chat)))
@@ -125,14 +129,15 @@ public final class OpenAiBackend implements Worker {
 
     /**
      * The client's request with what the gateway must set: the model, when none was named
-     * (the default) or an alias was; and, for streams, a request for usage so every stream
-     * can be counted (the client still sees the usage chunk only if it asked). When there
+     * (the default) or an alias was; and, for chat and text completion streams, a request for
+     * usage so every stream can be counted (the client still sees the usage chunk only if it
+     * asked; a Responses stream always ends with its usage). When there
      * is nothing to set, the client's bytes go out untouched: nothing is re-encoded.
      */
-    static byte[] forwardedBody(ChatRequest chat) {
+    static byte[] forwardedBody(ModelRequest chat) {
         JsonObject body = chat.body();
         boolean setModel = chat.model() != null && !chat.model().equals(body.string("model").orElse(null));
-        boolean askUsage = chat.stream() && !chat.includeUsage();
+        boolean askUsage = chat.stream() && !chat.includeUsage() && chat.operation() != Operation.RESPONSE;
         if (!setModel && !askUsage) {
             return chat.bytes();
         }
@@ -147,27 +152,11 @@ public final class OpenAiBackend implements Worker {
         return forwarded.build().toJson().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A backend's completion with the gateway's id and what a sloppy backend leaves out. */
-    private JsonObject normalized(ChatRequest request, JsonObject completion) {
-        var normal = completion.toBuilder().put("id", request.id());
-        if (!completion.has("object")) {
-            normal.put("object", "chat.completion");
+    private JsonObject parseReply(ModelRequest request, String text) {
+        if (parseOr(text, null) instanceof JsonObject reply && BackendReplies.isReply(request, reply)) {
+            return reply;
         }
-        if (!completion.has("created")) {
-            normal.put("created", Instant.now().getEpochSecond());
-        }
-        if (!completion.has("model") && request.model() != null) {
-            normal.put("model", request.model());
-        }
-        completion.object("usage").ifPresent(usage -> normal.put("usage", Usage.standardized(usage)));
-        return normal.build();
-    }
-
-    private JsonObject parseCompletion(String text) {
-        if (parseOr(text, null) instanceof JsonObject completion && completion.get("choices") instanceof JsonArray) {
-            return completion;
-        }
-        throw errors.invalidReply("a reply that is not a chat completion", text.isEmpty() ? "(empty body)" : text);
+        throw errors.invalidReply("a reply that is not a " + request.operation().object(), text.isEmpty() ? "(empty body)" : text);
     }
 
     static JsonValue parseOr(String text, JsonValue fallback) {

@@ -1,11 +1,13 @@
 package gateway.worker;
 
-import gateway.chat.ChatRequest;
-import gateway.chat.Completions;
-import gateway.chat.Usage;
 import gateway.config.BackendSettings;
+import gateway.http.ApiError;
 import gateway.json.JsonObject;
-import gateway.json.JsonValue;
+import gateway.openai.Completions;
+import gateway.openai.ModelRequest;
+import gateway.openai.Operation;
+import gateway.openai.TextReplies;
+import gateway.openai.Usage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
@@ -13,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +23,18 @@ import java.util.Optional;
 
 /**
  * Calls a "prompt in, text out" server ({@code BACKEND_<NAME>_KIND=prompt}), the kind of
- * inference API that predates OpenAI's shape, and answers as an OpenAI server would.
+ * inference API that predates OpenAI's shape, and answers as an OpenAI server would, in
+ * the shape of the operation asked for: chat, text completion (one prompt at a time) or
+ * response; it has no embeddings.
  *
  * <p>It posts {@code {"prompt", "system_prompt", "model", "max_new_tokens", "temperature",
  * "top_p"}} to the backend's path, each field only when the request gives it: the prompt
  * is the conversation without its system messages (the one message's text, or a
- * {@code User: … / Assistant: …} transcript), the system prompt those messages. The reply's
+ * {@code User: … / Assistant: …} transcript), the system prompt those messages (and a
+ * response's instructions). The reply's
  * text is read from the shapes such servers use ({@link #TEXT_FIELDS}), and its token
  * counts from {@code tokensIn}/{@code tokensOut} or a {@code usage} object. Such a server
- * does not stream: a stream request gets the whole reply as one chunk. A 429 that says
+ * does not stream: a stream request gets the whole reply as a stream of one piece. A 429 that says
  * when to retry in its body ({@code retryAfterMs}) is passed on with {@code Retry-After}.
  */
 public final class PromptBackend implements Worker {
@@ -59,7 +65,15 @@ public final class PromptBackend implements Worker {
     }
 
     @Override
-    public JsonObject complete(ChatRequest request, Call call) {
+    public JsonObject complete(ModelRequest request, Call call) {
+        if (request.operation() == Operation.EMBEDDING) {
+            throw ApiError.invalidRequest("unsupported_operation", null, "Backend " + name
+                    + " is a prompt API (BACKEND_" + "<NAME>_KIND=prompt), which serves no embeddings.");
+        }
+        if (request.inputs().size() > 1) {
+            throw ApiError.invalidRequest("invalid_prompt", "prompt", "Backend " + name
+                    + " is a prompt API, which takes one prompt per request.");
+        }
         BackendClient.Reply reply = client.fetch(post(request, call), errors, call);
         if (!reply.ok()) {
             throw errors.fromStatus(reply.status(), reply.body(), withRetryHeaders(reply));
@@ -71,16 +85,19 @@ public final class PromptBackend implements Worker {
         String content = textOf(answer).orElseThrow(() -> errors.invalidReply(
                 "a reply with no text in any of " + String.join(", ", TEXT_FIELDS), text));
         String model = request.model() != null ? request.model() : defaultModel.isEmpty() ? name : defaultModel;
-        JsonObject completion = Completions.completion(request.id(), Instant.now().getEpochSecond(), model, content,
-                new Usage(0, 0, false));
         Optional<Usage> usage = usageOf(answer);
-        return usage.isPresent() ? completion.with("usage", usage.get().toJson()) : completion.toBuilder().remove("usage").build();
+        JsonObject whole = TextReplies.of(request, model, Instant.now().getEpochSecond())
+                .whole(List.of(content), usage.orElse(new Usage(0, 0, false)));
+        // Counts the server did not give are left out, for the gateway to estimate, rather than sent as zeros.
+        return usage.isPresent() ? whole : whole.toBuilder().remove("usage").build();
     }
 
-    /** Such servers do not stream: the whole reply goes out as one chunk. */
+    /** Such servers do not stream: the whole reply goes out as a stream of one piece. */
     @Override
-    public void stream(ChatRequest request, ChunkSink sink, Call call) throws IOException {
-        sink.send(Completions.asChunk(complete(request, call)));
+    public void stream(ModelRequest request, ChunkSink sink, Call call) throws IOException {
+        for (JsonObject frame : BackendReplies.asStream(request, complete(request, call))) {
+            sink.send(frame);
+        }
     }
 
     @Override
@@ -99,17 +116,15 @@ public final class PromptBackend implements Worker {
         return name;
     }
 
-    private HttpRequest post(ChatRequest request, Call call) {
+    private HttpRequest post(ModelRequest request, Call call) {
         var body = JsonObject.builder();
         var system = new StringBuilder();
-        List<JsonObject> turns = new java.util.ArrayList<>();
-        for (JsonValue value : request.messages().values()) {
-            JsonObject message = (JsonObject) value;
-            String role = message.string("role").orElse("user");
-            if (role.equals("system") || role.equals("developer")) {
-                system.append(system.isEmpty() ? "" : "\n\n").append(ChatRequest.textOf(message.get("content")));
+        List<ModelRequest.Turn> turns = new ArrayList<>();
+        for (ModelRequest.Turn turn : request.turns()) {
+            if (turn.role().equals("system") || turn.role().equals("developer")) {
+                system.append(system.isEmpty() ? "" : "\n\n").append(turn.text());
             } else {
-                turns.add(message);
+                turns.add(turn);
             }
         }
         body.put("prompt", prompt(turns));
@@ -119,12 +134,13 @@ public final class PromptBackend implements Worker {
         if (request.model() != null) {
             body.put("model", request.model());
         }
-        JsonObject chat = request.body();
-        Optional.ofNullable(chat.get("max_completion_tokens")).or(() -> Optional.ofNullable(chat.get("max_tokens")))
+        JsonObject asked = request.body();
+        Optional.ofNullable(asked.get("max_completion_tokens")).or(() -> Optional.ofNullable(asked.get("max_tokens")))
+                .or(() -> Optional.ofNullable(asked.get("max_output_tokens")))
                 .ifPresent(max -> body.put("max_new_tokens", max));
         for (String field : List.of("temperature", "top_p")) {
-            if (chat.get(field) != null) {
-                body.put(field, chat.get(field));
+            if (asked.get(field) != null) {
+                body.put(field, asked.get(field));
             }
         }
         return BackendClient.request(uri, request.id(), call.waitAtMost(timeout), apiKey, call.trace())
@@ -134,17 +150,17 @@ public final class PromptBackend implements Worker {
                 .build();
     }
 
-    /** One message: its text. Several: a transcript, each turn after its speaker. */
-    static String prompt(List<JsonObject> turns) {
+    /** One turn: its text. Several: a transcript, each turn after its speaker. */
+    static String prompt(List<ModelRequest.Turn> turns) {
         if (turns.size() == 1) {
-            return ChatRequest.textOf(turns.getFirst().get("content"));
+            return turns.getFirst().text();
         }
         var transcript = new StringBuilder();
-        for (JsonObject turn : turns) {
-            String role = turn.string("role").orElse("user");
+        for (ModelRequest.Turn turn : turns) {
+            String role = turn.role();
             transcript.append(transcript.isEmpty() ? "" : "\n\n")
                     .append(Character.toUpperCase(role.charAt(0))).append(role.substring(1)).append(": ")
-                    .append(ChatRequest.textOf(turn.get("content")));
+                    .append(turn.text());
         }
         return transcript.toString();
     }

@@ -1,23 +1,29 @@
 package gateway.worker;
 
-import gateway.chat.ChatRequest;
 import gateway.json.JsonObject;
 import gateway.json.JsonString;
+import gateway.openai.ModelRequest;
+import gateway.openai.Operation;
 import gateway.worker.Worker.ChunkSink;
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * Reads a backend's Server-Sent Events reply line by line and passes each chunk on as
  * soon as its line arrives (see the SSE spec, "Interpreting an event stream"). The
- * stream must end with {@code data: [DONE]}: anything else is reported as a failure,
- * so a truncated reply never passes for a complete one.
+ * stream must end with {@code data: [DONE]}, or for a Responses stream with its terminal
+ * event ({@link #TERMINAL}): anything else is reported as a failure, so a truncated reply
+ * never passes for a complete one.
  */
 final class SseReader {
+    /** The events a Responses stream ends with; some servers send {@code [DONE]} after them, others close. */
+    static final Set<String> TERMINAL = Set.of("response.completed", "response.failed", "response.incomplete");
+
     private final BackendErrors errors;
-    private final ChatRequest request;
+    private final ModelRequest request;
     private final ChunkSink sink;
 
-    SseReader(BackendErrors errors, ChatRequest request, ChunkSink sink) {
+    SseReader(BackendErrors errors, ModelRequest request, ChunkSink sink) {
         this.errors = errors;
         this.request = request;
         this.sink = sink;
@@ -25,6 +31,7 @@ final class SseReader {
 
     void relay(LineReader lines) throws IOException {
         String line;
+        boolean ended = false;
         while ((line = nextLine(lines)) != null) {
             if (line.isEmpty() || line.startsWith(":")) {
                 continue; // the end of an event, or a comment (keep-alive)
@@ -39,28 +46,39 @@ final class SseReader {
                     }
                     // Every OpenAI-style event is one JSON object on one data line, so each
                     // line is sent on as it comes instead of waiting for the blank line.
-                    relayChunk(value);
+                    ended = relayChunk(value);
                 }
                 case "error" -> throw errors.inStream(OpenAiBackend.parseOr(value, new JsonString(value))); // llama.cpp's form
                 case "event", "id", "retry" -> { }
                 default -> throw errors.invalidReply("a line that is not Server-Sent Events", line);
             }
         }
-        throw errors.invalidReply("an incomplete stream", "the connection closed before data: [DONE]");
+        if (!ended) {
+            throw errors.invalidReply("an incomplete stream", "the connection closed before data: [DONE]");
+        }
     }
 
-    private void relayChunk(String data) throws IOException {
+    /** Passes one chunk on; true when it is a Responses stream's last event. */
+    private boolean relayChunk(String data) throws IOException {
         if (!(OpenAiBackend.parseOr(data, null) instanceof JsonObject chunk)) {
             throw errors.invalidReply("a data line that is not a JSON object", data);
         }
         if (chunk.has("error")) {
             throw errors.inStream(chunk.get("error"));
         }
+        if (request.operation() == Operation.RESPONSE) {
+            if (chunk.string("type").filter("error"::equals).isPresent()) {
+                throw errors.inStream(chunk); // the Responses API's error event: its fields are the error's
+            }
+            sink.send(chunk); // ids are the backend's: a client refers to a stored response by its id
+            return TERMINAL.contains(chunk.string("type").orElse(""));
+        }
         var normal = chunk.toBuilder().put("id", request.id());
         if (!chunk.has("object")) {
-            normal.put("object", "chat.completion.chunk");
+            normal.put("object", request.operation() == Operation.COMPLETION ? "text_completion" : "chat.completion.chunk");
         }
         sink.send(normal.build());
+        return false;
     }
 
     /**

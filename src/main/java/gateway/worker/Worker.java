@@ -1,8 +1,8 @@
 package gateway.worker;
 
-import gateway.chat.ChatRequest;
 import gateway.http.ApiError;
 import gateway.json.JsonObject;
+import gateway.openai.ModelRequest;
 import gateway.telemetry.BackendAttempt;
 import gateway.telemetry.TraceContext;
 import java.io.IOException;
@@ -10,10 +10,11 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Turns a checked {@link ChatRequest} into a reply: the seam where answers come from.
- * {@link EchoWorker} answers locally; {@link OpenAiBackend} asks an OpenAI-compatible
- * server and {@link PromptBackend} a "prompt in, text out" one; the router
- * ({@code gateway.route.RoutingWorker}) is a worker too, choosing one of those per request.
+ * Turns a checked {@link ModelRequest} (a chat, a text completion, an embedding or a
+ * response) into a reply: the seam where answers come from. {@link EchoWorker} answers
+ * locally, and any {@link TextWorker} makes its own text; {@link OpenAiBackend} asks an
+ * OpenAI-compatible server and {@link PromptBackend} a "prompt in, text out" one; the
+ * router ({@code gateway.route.RoutingWorker}) is a worker too, choosing one of those per request.
  *
  * <p>Threading: methods are called from many request threads at once (virtual
  * threads), so implementations are thread-safe; they may block.
@@ -104,20 +105,24 @@ public interface Worker {
     }
 
     /**
-     * A whole {@code chat.completion} object, its {@code id} being the request's id.
+     * The whole reply in the request's {@link gateway.openai.Operation} shape: a
+     * {@code chat.completion} or a {@code text_completion} whose {@code id} is the request's
+     * id, an embeddings {@code list}, or a {@code response}.
      *
      * @throws IOException when the client went away while the request waited
      */
-    JsonObject complete(ChatRequest request, Call call) throws IOException;
+    JsonObject complete(ModelRequest request, Call call) throws IOException;
 
     /**
-     * Streams {@code chat.completion.chunk} objects to {@code sink}, returning once the
-     * reply is complete; the caller writes {@code [DONE]}. A chunk carrying {@code usage}
-     * should be sent whether or not the client asked for it: the caller decides.
+     * Streams the reply to {@code sink}, returning once it is complete: chat or text
+     * completion chunks (the caller writes {@code [DONE]}; a chunk carrying {@code usage}
+     * should be sent whether or not the client asked for it: the caller decides), or a
+     * response's events, each with its {@code type}, the last {@code response.completed}.
+     * Embeddings never stream.
      *
      * @throws IOException only when {@code sink} threw it: the client went away
      */
-    void stream(ChatRequest request, ChunkSink sink, Call call) throws IOException;
+    void stream(ModelRequest request, ChunkSink sink, Call call) throws IOException;
 
     /** The model list, in the shape of OpenAI's {@code GET /v1/models}. */
     JsonObject models();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import gateway.chat.ChatRequest;
+import gateway.openai.ModelRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -12,14 +12,14 @@ import org.junit.jupiter.api.Test;
 class PrefixIndexTest {
     static final String SYSTEM = "You are a careful assistant. ".repeat(10); // 290 characters: 4 whole blocks with its role
 
-    static ChatRequest request(String... turns) {
+    static ModelRequest request(String... turns) {
         var messages = new StringBuilder("{\"role\":\"system\",\"content\":\"" + SYSTEM + "\"}");
         for (int i = 0; i < turns.length; i++) {
             messages.append(",{\"role\":\"").append(i % 2 == 0 ? "user" : "assistant").append("\",\"content\":\"")
                     .append(turns[i]).append("\"}");
         }
         byte[] body = ("{\"messages\":[" + messages + "]}").getBytes(StandardCharsets.UTF_8);
-        return ChatRequest.parse(body, "id", "", new ChatRequest.Limits(100, 100));
+        return ModelRequest.parse(body, "id", "", new ModelRequest.Limits(100, 100));
     }
 
     @Test

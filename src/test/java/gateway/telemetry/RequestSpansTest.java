@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import gateway.chat.ChatRequest;
 import gateway.json.Json;
 import gateway.json.JsonObject;
 import gateway.observe.RequestSummary;
+import gateway.openai.ModelRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,14 +26,14 @@ class RequestSpansTest {
     static RequestTrace trace(boolean captureContent) {
         var trace = new RequestTrace(CLIENT.child(true), true, captureContent, ORIGIN,
                 ARRIVAL.getEpochSecond() * 1_000_000_000L + ARRIVAL.getNano());
-        trace.chat(ChatRequest.parse(BODY.getBytes(StandardCharsets.UTF_8), "req-1", "", new ChatRequest.Limits(100, 10)));
-        trace.completion((JsonObject) Json.parse("{\"model\":\"m-2024\",\"choices\":[{\"index\":0,"
+        trace.request(ModelRequest.parse(BODY.getBytes(StandardCharsets.UTF_8), "req-1", "", new ModelRequest.Limits(100, 10)));
+        trace.reply((JsonObject) Json.parse("{\"model\":\"m-2024\",\"choices\":[{\"index\":0,"
                 + "\"message\":{\"role\":\"assistant\",\"content\":\"secret answer\"},\"finish_reason\":\"stop\"}]}"));
         return trace;
     }
 
     static RequestSummary summary(int status, String outcome, String errorCode, long firstFrameNanos) {
-        return new RequestSummary(ARRIVAL, "req-1", "t", "s", "POST", "/v1/chat/completions", RequestSpans.CHAT_ROUTE,
+        return new RequestSummary(ARRIVAL, "req-1", "t", "s", "POST", "/v1/chat/completions", "POST /v1/chat/completions",
                 status, 9_000_000, firstFrameNanos, 6_000_000, "m", firstFrameNanos >= 0, "gpu1", 2, 0, 12, 34, -1, false,
                 "team-a", "127.0.0.1", outcome, errorCode);
     }

@@ -1,4 +1,4 @@
-package gateway.chat;
+package gateway.openai;
 
 import gateway.json.JsonArray;
 import gateway.json.JsonNull;

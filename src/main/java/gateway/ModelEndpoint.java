@@ -1,41 +1,48 @@
 package gateway;
 
 import gateway.access.Access;
-import gateway.chat.ChatRequest;
-import gateway.chat.Usage;
 import gateway.config.Settings;
 import gateway.http.Exchange;
 import gateway.json.JsonObject;
+import gateway.openai.ModelRequest;
+import gateway.openai.Operation;
+import gateway.openai.Usage;
 import gateway.telemetry.BackendAttempt;
 import gateway.telemetry.TraceContext;
 import gateway.worker.Worker;
 import java.io.IOException;
 
-/** {@code POST /v1/chat/completions}: read, parse and check, hand to the worker, answer. */
-final class ChatEndpoint {
+/**
+ * {@code POST} of one model {@link Operation} ({@code /v1/chat/completions},
+ * {@code /v1/completions}, {@code /v1/embeddings}, {@code /v1/responses}): read, parse
+ * and check, hand to the worker, answer whole or streamed, and note the usage.
+ */
+final class ModelEndpoint {
     /** The longest session id kept: longer ones are cut, so clients cannot grow the sessions map's keys. */
     static final int MAX_SESSION_ID = 256;
 
+    private final Operation operation;
     private final Worker worker;
     private final Settings settings;
-    private final ChatRequest.Limits limits;
+    private final ModelRequest.Limits limits;
 
-    ChatEndpoint(Worker worker, Settings settings) {
+    ModelEndpoint(Operation operation, Worker worker, Settings settings) {
+        this.operation = operation;
         this.worker = worker;
         this.settings = settings;
-        this.limits = new ChatRequest.Limits(settings.limits().maxTokens(), settings.limits().maxMessages());
+        this.limits = new ModelRequest.Limits(settings.limits().maxTokens(), settings.limits().maxMessages());
     }
 
     void handle(Exchange exchange) throws IOException {
-        ChatRequest request = ChatRequest.parse(exchange.readBody(settings.limits().maxBodyBytes()), exchange.requestId(),
-                settings.upstream().defaultModel(), limits);
+        ModelRequest request = ModelRequest.parse(operation, exchange.readBody(settings.limits().maxBodyBytes()),
+                exchange.requestId(), settings.upstream().defaultModel(), limits);
         exchange.facts().model(request.model());
         exchange.facts().stream(request.stream());
-        exchange.trace().chat(request);
+        exchange.trace().request(request);
         Access.checkModel(exchange, request.model());
         var call = new ExchangeCall(exchange, session(exchange, request));
         if (request.stream()) {
-            var relay = new StreamRelay(exchange, request);
+            Relay relay = operation == Operation.RESPONSE ? new EventRelay(exchange, request) : new StreamRelay(exchange, request);
             try {
                 worker.stream(request, relay, call);
                 relay.finish();
@@ -43,20 +50,29 @@ final class ChatEndpoint {
                 relay.record(); // also when the stream broke or the client left
             }
         } else {
-            JsonObject completion = worker.complete(request, call);
-            exchange.trace().completion(completion);
-            completion.string("model").ifPresent(exchange.facts()::model); // the model that answered
-            JsonObject usage = completion.object("usage").orElse(null);
+            JsonObject reply = worker.complete(request, call);
+            exchange.trace().reply(reply);
+            reply.string("model").ifPresent(exchange.facts()::model); // the model that answered
+            JsonObject usage = reply.object("usage").orElse(null);
             if (usage != null) {
                 Usage.from(usage).ifPresent(counts -> exchange.facts().usage(counts.promptTokens(), counts.completionTokens(), false));
             }
-            exchange.facts().cachedTokens(Usage.cachedTokens(completion.object("timings").orElse(null), usage));
-            exchange.respond(200, completion);
+            exchange.facts().cachedTokens(Usage.cachedTokens(reply.object("timings").orElse(null), usage));
+            exchange.respond(200, reply);
         }
     }
 
+    /** Passes a worker's stream to the client and keeps its books: {@link StreamRelay}, {@link EventRelay}. */
+    sealed interface Relay extends Worker.ChunkSink permits StreamRelay, EventRelay {
+        /** Ends a complete stream as its API does. */
+        void finish() throws IOException;
+
+        /** Records the model that answered and the usage on the exchange, however the stream ended. Call once. */
+        void record();
+    }
+
     /** The client's session: its {@code X-Session-ID} header, else the request's {@code user}, else none. */
-    private static String session(Exchange exchange, ChatRequest request) {
+    private static String session(Exchange exchange, ModelRequest request) {
         String session = exchange.header("X-Session-ID");
         if (session == null || session.isBlank()) {
             session = request.body().string("user").orElse(null);

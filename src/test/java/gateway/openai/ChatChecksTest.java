@@ -1,4 +1,4 @@
-package gateway.chat;
+package gateway.openai;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,12 +11,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class RequestChecksTest {
+class ChatChecksTest {
     static final String USER = "{\"role\":\"user\",\"content\":\"hi\"}";
-    static final ChatRequest.Limits LIMITS = new ChatRequest.Limits(1000, 5);
+    static final ModelRequest.Limits LIMITS = new ModelRequest.Limits(1000, 5);
 
     static ApiError rejection(String body) {
-        return assertThrows(ApiError.class, () -> ChatRequest.parse(bytes(body), "id", "", LIMITS));
+        return assertThrows(ApiError.class, () -> ModelRequest.parse(bytes(body), "id", "", LIMITS));
     }
 
     /** Each rule: a body that breaks it, the code, the param and the message the client reads. */
@@ -76,13 +76,13 @@ class RequestChecksTest {
         "{\"messages\":[USER],\"tools\":[],\"response_format\":{\"type\":\"json_object\"},\"seed\":1,\"logit_bias\":{}}",
     })
     void validRequestsPass(String body) {
-        assertDoesNotThrow(() -> ChatRequest.parse(bytes(body.replace("USER", USER)), "id", "", LIMITS));
+        assertDoesNotThrow(() -> ModelRequest.parse(bytes(body.replace("USER", USER)), "id", "", LIMITS));
     }
 
     @Test
     void theRequestKeepsEveryFieldToForward() {
         String body = "{\"messages\":[" + USER + "],\"seed\":12345678901234567890,\"custom\":{\"a\":[1]}}";
-        ChatRequest request = ChatRequest.parse(bytes(body), "id-1", "default-model", LIMITS);
+        ModelRequest request = ModelRequest.parse(bytes(body), "id-1", "default-model", LIMITS);
         assertEquals(body, request.body().toJson());
         assertEquals("default-model", request.model());
         assertEquals("hi", request.prompt());
@@ -93,7 +93,7 @@ class RequestChecksTest {
         String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"first\"},{\"role\":\"assistant\",\"content\":\"x\"},"
                 + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"line 1\"},{\"type\":\"image_url\"},"
                 + "{\"type\":\"text\",\"text\":\"line 2\"}]}]}";
-        assertEquals("line 1\nline 2", ChatRequest.parse(bytes(body), "id", "", LIMITS).prompt());
+        assertEquals("line 1\nline 2", ModelRequest.parse(bytes(body), "id", "", LIMITS).prompt());
     }
 
     private static byte[] bytes(String body) {

@@ -1,0 +1,84 @@
+package gateway;
+
+import gateway.http.EventStream;
+import gateway.http.Exchange;
+import gateway.json.JsonObject;
+import gateway.openai.ModelRequest;
+import gateway.openai.Usage;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Passes a Responses stream's events to the client as named Server-Sent Events
+ * ({@code event: response.output_text.delta}, then its {@code data:}), one flushed frame
+ * each, and keeps the books on usage. Such a stream ends with its last event
+ * ({@code response.completed}, or {@code .failed}, {@code .incomplete}), which carries the
+ * whole response and its usage: there is no {@code [DONE]}, and no usage to hold back.
+ * A stream that reports no usage gets an estimate, as chat streams do.
+ */
+final class EventRelay implements ModelEndpoint.Relay {
+    /** An event name that is safe on an {@code event:} line: a backend's {@code type} goes there. */
+    private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
+    private final Exchange exchange;
+    private final ModelRequest request;
+    private volatile EventStream events;
+    private String model;
+    private Usage usage;
+    private long deltas;
+
+    EventRelay(Exchange exchange, ModelRequest request) {
+        this.exchange = exchange;
+        this.request = request;
+    }
+
+    @Override
+    public void send(JsonObject event) throws IOException {
+        exchange.trace().chunk(event);
+        String type = event.string("type").orElse("");
+        Optional<JsonObject> response = event.object("response");
+        if (response.isPresent()) {
+            response.get().string("model").ifPresent(name -> model = name);
+            response.get().object("usage").flatMap(Usage::from).ifPresent(counts -> usage = counts);
+        }
+        if (type.equals("response.output_text.delta")) {
+            deltas++;
+        }
+        EventStream stream = open();
+        if (EVENT_NAME.matcher(type).matches()) {
+            stream.send(type, event);
+        } else {
+            stream.send(event);
+        }
+    }
+
+    @Override
+    public void keepAlive() throws IOException {
+        EventStream opened = events;
+        if (opened != null) {
+            opened.keepAlive();
+        }
+    }
+
+    /** The last event the worker sent ended the stream. */
+    @Override
+    public void finish() {
+    }
+
+    @Override
+    public void record() {
+        if (model != null) {
+            exchange.facts().model(model);
+        }
+        Usage counted = usage != null ? usage : new Usage((request.promptCharacters() + 3) / 4, deltas, true);
+        exchange.facts().usage(counted.promptTokens(), counted.completionTokens(), counted.estimated());
+    }
+
+    private EventStream open() throws IOException {
+        if (events == null) {
+            events = exchange.openEventStream();
+        }
+        return events;
+    }
+}
