@@ -1,5 +1,7 @@
 package gateway;
 
+import static gateway.JdkProperties.setUnlessGiven;
+
 import com.sun.net.httpserver.HttpServer;
 import gateway.access.Access;
 import gateway.access.InFlightLimit;
@@ -58,19 +60,7 @@ import java.util.concurrent.Executors;
  */
 public final class Gateway implements AutoCloseable {
     static {
-        // Small SSE frames must leave at once: without TCP_NODELAY, Nagle's algorithm can
-        // hold a frame back until the client acknowledges the previous one.
-        setUnlessGiven("sun.net.httpserver.nodelay", "true");
-        // HttpClient reads each backend connection into buffers of this size, and an open
-        // stream keeps one alive while its next frame is awaited: the default 16 KiB was
-        // most of the heap at thousands of streams. SSE frames are a few hundred bytes.
-        setUnlessGiven("jdk.httpclient.bufsize", "4096");
-    }
-
-    private static void setUnlessGiven(String property, String value) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, value);
-        }
+        JdkProperties.setDefaults(); // before this JVM makes its first HTTP server or client
     }
 
     /**
