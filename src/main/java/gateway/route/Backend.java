@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One backend as the router sees it: its settings, the worker that calls it, the models it
  * serves, its health, and the requests it is serving now. The gateway counts those itself
  * rather than asking the server: it knows at once, and the same way for every kind of server.
+ * A {@link RoutingPolicy} sees it as a {@link RoutingPolicy.Candidate}.
  */
-final class Backend {
+final class Backend implements RoutingPolicy.Candidate {
     private final BackendSettings settings;
     private final Worker worker;
     private final Health health;
@@ -26,7 +27,8 @@ final class Backend {
         this.health = health;
     }
 
-    String name() {
+    @Override
+    public String name() {
         return settings.name();
     }
 
@@ -46,12 +48,19 @@ final class Backend {
         return settings.role() == BackendSettings.Role.PRIMARY;
     }
 
-    int weight() {
+    @Override
+    public int weight() {
         return settings.weight();
     }
 
-    int inFlight() {
+    @Override
+    public int inFlight() {
         return inFlight.get();
+    }
+
+    @Override
+    public int slots() {
+        return settings.slots();
     }
 
     /** True when it may take one more request now: it has no slot limit, or a free slot. */
@@ -63,7 +72,8 @@ final class Backend {
      * Requests per slot: how busy it is, comparable across backends of different sizes (a
      * backend without a slot limit counts as one slot).
      */
-    double load() {
+    @Override
+    public double load() {
         return inFlight.get() / (double) Math.max(1, settings.slots());
     }
 

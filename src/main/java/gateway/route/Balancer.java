@@ -1,6 +1,7 @@
 package gateway.route;
 
 import gateway.config.RoutingSettings.Policy;
+import gateway.openai.ModelRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Chooses, among the backends of a pool that have a free slot, the one a request goes to:
- * its session's backend first, then the {@code ROUTING} policy. Every affinity (session or
+ * its session's backend first, then the {@code ROUTING} policy, or the embedder's own
+ * ({@link RoutingPolicy}, through {@link CustomPolicy}). Every affinity (session or
  * prefix) is bounded: a backend busier than {@link #LOAD_BOUND} times the pool's mean (plus
  * one request) is passed over for the least loaded, as KubeAI's bounded-load hashing does,
  * so that a hot conversation or prefix cannot pile requests on one GPU while others idle.
@@ -22,11 +24,19 @@ final class Balancer {
     record Choice(Backend backend, String reason) {
     }
 
-    /** What the balancer may know of a request: its session, and its prompt's block hashes (prefix policy only). */
-    record Ask(String session, long[] blocks) {
+    /**
+     * What the balancer may know of a request: its session, its prompt's block hashes (prefix
+     * policy only), and the request itself (for a custom policy; null in tests of the others).
+     */
+    record Ask(String session, long[] blocks, ModelRequest request) {
+        Ask(String session, long[] blocks) {
+            this(session, blocks, null);
+        }
     }
 
     private final Policy policy;
+    /** The embedder's policy, asked in place of {@link #policy}; null for none. */
+    private final CustomPolicy custom;
     private final PrefixIndex prefixes;
     private final Sessions sessions;
     private final RandomGenerator random;
@@ -34,7 +44,12 @@ final class Balancer {
     private final Map<Backend, Integer> turns = new HashMap<>();
 
     Balancer(Policy policy, PrefixIndex prefixes, Sessions sessions, RandomGenerator random) {
+        this(policy, null, prefixes, sessions, random);
+    }
+
+    Balancer(Policy policy, CustomPolicy custom, PrefixIndex prefixes, Sessions sessions, RandomGenerator random) {
         this.policy = policy;
+        this.custom = custom;
         this.prefixes = prefixes;
         this.sessions = sessions;
         this.random = random;
@@ -48,6 +63,9 @@ final class Balancer {
         Choice session = bySession(roomy, pool, ask);
         if (session != null) {
             return session;
+        } else if (custom != null) {
+            Backend chosen = custom.choose(roomy, ask);
+            return chosen != null ? new Choice(chosen, "chosen") : new Choice(lightest(roomy), "policy_failed");
         }
         return switch (policy) {
             case LEAST_LOADED -> new Choice(leastLoaded(roomy), "least_loaded");
@@ -63,7 +81,7 @@ final class Balancer {
      */
     boolean fitsBest(List<Backend> roomy, List<Backend> pool, Ask ask) {
         return bySession(roomy, pool, ask) != null
-                || policy == Policy.PREFIX && byPrefix(roomy, pool, ask.blocks()).reason().equals("affinity");
+                || custom == null && policy == Policy.PREFIX && byPrefix(roomy, pool, ask.blocks()).reason().equals("affinity");
     }
 
     private Choice bySession(List<Backend> roomy, List<Backend> pool, Ask ask) {

@@ -43,20 +43,28 @@ public final class RoutingWorker implements Worker, AutoCloseable {
     private final BackendClient client;
     private final Outcomes outcomes;
     private final RoutingSettings routing;
+    /** True when an embedder's {@link RoutingPolicy} chooses, not {@code ROUTING}'s. */
+    private final boolean custom;
     private final Duration timeout;
     private final RoutingMetrics metrics;
 
     public RoutingWorker(UpstreamSettings upstream, RoutingSettings routing, RoutingMetrics metrics, Log log) {
+        this(upstream, routing, null, metrics, log);
+    }
+
+    /** @param policy the embedder's routing policy, in place of {@code ROUTING}'s; null for {@code ROUTING}'s */
+    public RoutingWorker(UpstreamSettings upstream, RoutingSettings routing, RoutingPolicy policy, RoutingMetrics metrics, Log log) {
         this.client = new BackendClient(upstream.connectTimeout());
         this.backends = upstream.backends().stream()
                 .map(b -> new Backend(b, workerFor(b, upstream), new Health(System::nanoTime)))
                 .toList();
         this.catalog = new Catalog(backends, routing.aliases());
         this.sessions = new Sessions(routing.sessionTtl(), System::nanoTime);
-        var balancer = new Balancer(routing.policy(), new PrefixIndex(), sessions, new Random());
-        this.scheduler = new Scheduler(balancer, routing.policyName(), routing.queueMax(), routing.queueTimeout(), metrics);
-        this.outcomes = new Outcomes(backends, sessions, metrics, log);
         this.routing = routing;
+        this.custom = policy != null;
+        var balancer = new Balancer(routing.policy(), custom ? new CustomPolicy(policy, log) : null, new PrefixIndex(), sessions, new Random());
+        this.scheduler = new Scheduler(balancer, policyName(), routing.queueMax(), routing.queueTimeout(), metrics);
+        this.outcomes = new Outcomes(backends, sessions, metrics, log);
         this.timeout = upstream.timeout();
         this.metrics = metrics;
         metrics.observe(this::gauges, scheduler::queueDepth);
@@ -103,8 +111,8 @@ public final class RoutingWorker implements Worker, AutoCloseable {
         }
         String model = catalog.resolve(request.model());
         ModelRequest routed = model == null || model.equals(request.model()) ? request : request.withModel(model);
-        long[] blocks = routing.policy() == RoutingSettings.Policy.PREFIX ? PrefixIndex.hashes(routed) : null;
-        return new Target(routed, catalog.pool(model), new Balancer.Ask(call.session(), blocks));
+        long[] blocks = !custom && routing.policy() == RoutingSettings.Policy.PREFIX ? PrefixIndex.hashes(routed) : null;
+        return new Target(routed, catalog.pool(model), new Balancer.Ask(call.session(), blocks, routed));
     }
 
     private <T> T withFailover(ModelRequest request, Call call, BooleanSupplier started, Attempt<T> attempt)
@@ -185,8 +193,13 @@ public final class RoutingWorker implements Worker, AutoCloseable {
 
     @Override
     public String describe() {
-        return "routing (" + routing.policyName() + ") over "
+        return "routing (" + policyName() + ") over "
                 + String.join(", ", backends.stream().map(b -> b.name() + " " + b.settings().displayUrl()).toList());
+    }
+
+    /** How backends are chosen: {@code ROUTING}'s policy, or {@code custom}. */
+    private String policyName() {
+        return custom ? CustomPolicy.NAME : routing.policyName();
     }
 
     /** Every backend's state, for {@code /readyz} (brief) and {@code /admin/backends} (in full). */
