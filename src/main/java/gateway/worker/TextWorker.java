@@ -17,10 +17,34 @@ import java.util.regex.Pattern;
 /**
  * A worker that makes its answers itself, as text: implement {@link #reply} and every
  * text operation is answered in its own shape (a chat completion, a text completion, a
- * response), whole or streamed word by word. {@link EchoWorker} is one; a worker of
- * canned replies or an upper-casing one is a dozen lines (see the {@code examples} tests).
+ * response), whole or streamed word by word. {@link EchoWorker} is one; so is this:
+ *
+ * <pre>{@code
+ * class Shout extends TextWorker {
+ *     Shout() {
+ *         super("shout");   // the model it answers as when a request names none
+ *     }
+ *
+ *     @Override
+ *     protected String reply(ModelRequest request, String prompt) {
+ *         return prompt.toUpperCase(Locale.ROOT);
+ *     }
+ * }
+ * }</pre>
+ *
+ * served by {@code Gateway.builder().worker(new Shout())}. The rest is optional: override
+ * {@link #embed} to serve {@code /v1/embeddings} (a 400 {@code unsupported_operation} by
+ * default), {@link #pause} to pace a stream, {@link #describe} to name it in the log and the
+ * {@code X-Gateway-Backend} header (its class's name by default).
+ *
+ * <p>What it does with a reply: for a chat or a response, one reply to the last user turn;
+ * for a text completion, one reply per prompt, each its own choice. Streamed, the reply is
+ * cut before each run of whitespace, so that the pieces joined are the reply exactly.
  * Tokens are counted as whitespace-separated words: the prompt's over every turn of the
  * conversation, the completion's over the reply.
+ *
+ * <p>Threading: {@link #reply} is called from many request threads at once; keep it
+ * thread-safe (a worker without changing state, as above, is).
  */
 public abstract class TextWorker implements Worker {
     private static final Pattern WORD = Pattern.compile("\\S+");
@@ -29,7 +53,11 @@ public abstract class TextWorker implements Worker {
 
     private final String model;
 
-    /** @param model the model it answers as when a request names none */
+    /**
+     * A worker answering as {@code model} when a request names none.
+     *
+     * @param model the model it answers as, and lists in {@code GET /v1/models}
+     */
     protected TextWorker(String model) {
         this.model = model;
     }
@@ -40,16 +68,29 @@ public abstract class TextWorker implements Worker {
      * @param request the whole request, for a worker that looks past the prompt
      * @param prompt  the text to answer: the last user message of a chat or a response,
      *                or one of a text completion's prompts (each gets its own reply)
+     * @return the reply's text
      * @throws IOException when the reply cannot be made; an {@link ApiError} chooses the status
      */
     protected abstract String reply(ModelRequest request, String prompt) throws IOException;
 
-    /** Answers {@code POST /v1/embeddings}; a worker of text has none, so by default a 400 says so. */
+    /**
+     * Answers {@code POST /v1/embeddings}; a worker of text has none, so by default a 400 says so.
+     *
+     * @param request the embeddings request: its {@link ModelRequest#inputs()} are the texts
+     * @param call    the call, for a worker that reports its waits
+     * @return an embeddings {@code list}, as OpenAI's
+     * @throws IOException when the answer cannot be made
+     */
     protected JsonObject embed(ModelRequest request, Call call) throws IOException {
         throw ApiError.invalidRequest("unsupported_operation", null, describe() + " does not serve embeddings.");
     }
 
-    /** Between two words of a stream: nothing by default; the echo pauses to look like a model. */
+    /**
+     * Runs between two pieces of a stream: nothing by default; the echo pauses to look like a model.
+     *
+     * @param call the call, to report the pause as time spent waiting ({@link Call#waited})
+     * @throws IOException when the pause is interrupted
+     */
     protected void pause(Call call) throws IOException {
     }
 
@@ -95,12 +136,19 @@ public abstract class TextWorker implements Worker {
         return Optional.empty();
     }
 
+    /** Its class's simple name (its full name for an anonymous class). */
     @Override
     public String describe() {
-        return getClass().getSimpleName();
+        String name = getClass().getSimpleName();
+        return name.isEmpty() ? getClass().getName() : name;
     }
 
-    /** The model a reply names: the request's, else this worker's own. */
+    /**
+     * The model a reply names: the request's, else this worker's own.
+     *
+     * @param request the request answered
+     * @return the model's name
+     */
     protected String modelOf(ModelRequest request) {
         return request.model() != null ? request.model() : model;
     }
