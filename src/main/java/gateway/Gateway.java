@@ -18,7 +18,6 @@ import gateway.openai.Operation;
 import gateway.route.RoutingWorker;
 import gateway.telemetry.Telemetry;
 import gateway.web.WebPages;
-import gateway.worker.EchoWorker;
 import gateway.worker.Worker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,8 +29,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The gateway: an HTTP server whose routes all fit on one screen. Start one, use its
- * {@link #uri()}, close it:
+ * The gateway: an HTTP server whose routes all fit on one screen. Start one (or build one
+ * with parts of one's own: {@link #builder()}), use its {@link #uri()}, close it:
  *
  * <pre>{@code
  * try (var gateway = Gateway.start(Settings.defaults().withPort(0))) {
@@ -87,9 +86,11 @@ public final class Gateway implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final KeyManagement keys;
     private final Telemetry telemetry;
+    private final Extensions extensions;
 
-    private Gateway(Settings settings, Log log) throws IOException {
+    private Gateway(Settings settings, Log log, Extensions extensions) throws IOException {
         this.settings = settings;
+        this.extensions = extensions;
         // The JDK server reads these once per JVM, when its first HTTP server starts.
         // It times a request from its first byte to the end of its body, and closes the
         // connection of one that takes longer: a slowloris client holds a connection (and
@@ -108,9 +109,8 @@ public final class Gateway implements AutoCloseable {
             telemetry.close(Duration.ZERO);
             throw e;
         }
-        var upstream = settings.upstream();
-        this.routing = settings.echoMode() ? null : new RoutingWorker(upstream, settings.routing(), metrics.routing(), log);
-        this.worker = routing != null ? routing : new EchoWorker(upstream.echoTokenDelay(), upstream.defaultModel());
+        this.worker = extensions.workerFor(settings, metrics.routing(), log);
+        this.routing = worker instanceof RoutingWorker router ? router : null;
         var access = new Access(keys.callers(), new RateLimiter(settings.access().rateLimits(), System::nanoTime),
                 keys.usage(), Gateway::epochSeconds);
         var admin = settings.access().adminKey();
@@ -185,8 +185,17 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts a gateway writing its log lines to {@code log}. */
     public static Gateway start(Settings settings, Log log) {
+        return start(settings, log, Extensions.NONE);
+    }
+
+    /** A builder of a gateway with a worker, log sink, mock backends, routing policy or checks of one's own. */
+    public static GatewayBuilder builder() {
+        return new GatewayBuilder();
+    }
+
+    static Gateway start(Settings settings, Log log, Extensions extensions) {
         try {
-            return new Gateway(settings, log);
+            return new Gateway(settings, log, extensions);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + settings.server().host() + ":" + settings.server().port() + ": " + e.getMessage(), e);
         }
@@ -253,11 +262,12 @@ public final class Gateway implements AutoCloseable {
         if (routing != null) {
             routing.close();
         }
+        extensions.close();
     }
 
     /** The route of a model operation: open, under the in-flight cap, behind the key and limits. */
     private Router.Handler model(Operation operation, InFlightLimit inFlight, Access access) {
-        return whileOpen(inFlight.guard(access.guard(new ModelEndpoint(operation, worker, settings)::handle)));
+        return whileOpen(inFlight.guard(access.guard(new ModelEndpoint(operation, worker, settings, extensions.check())::handle)));
     }
 
     /** A route that turns requests away with 503 {@code shutting_down} once the gateway drains. */

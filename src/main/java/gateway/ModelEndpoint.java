@@ -15,7 +15,8 @@ import java.io.IOException;
 /**
  * {@code POST} of one model {@link Operation} ({@code /v1/chat/completions},
  * {@code /v1/completions}, {@code /v1/embeddings}, {@code /v1/responses}): read, parse
- * and check, hand to the worker, answer whole or streamed, and note the usage.
+ * and check (the gateway's checks, then the embedder's {@link RequestCheck}), hand to the
+ * worker, answer whole or streamed, and note the usage.
  */
 final class ModelEndpoint {
     /** The longest session id kept: longer ones are cut, so clients cannot grow the sessions map's keys. */
@@ -25,11 +26,13 @@ final class ModelEndpoint {
     private final Worker worker;
     private final Settings settings;
     private final ModelRequest.Limits limits;
+    private final RequestCheck check;
 
-    ModelEndpoint(Operation operation, Worker worker, Settings settings) {
+    ModelEndpoint(Operation operation, Worker worker, Settings settings, RequestCheck check) {
         this.operation = operation;
         this.worker = worker;
         this.settings = settings;
+        this.check = check;
         this.limits = new ModelRequest.Limits(settings.limits().maxTokens(), settings.limits().maxMessages());
     }
 
@@ -40,6 +43,7 @@ final class ModelEndpoint {
         exchange.facts().stream(request.stream());
         exchange.trace().request(request);
         Access.checkModel(exchange, request.model());
+        check.check(request, new RequestCheck.Client(exchange.facts().caller(), exchange.clientAddress()));
         var call = new ExchangeCall(exchange, session(exchange, request));
         if (request.stream()) {
             Relay relay = operation == Operation.RESPONSE ? new EventRelay(exchange, request) : new StreamRelay(exchange, request);

@@ -59,6 +59,12 @@ final class LiveResources {
         return tcpTable().stream().filter(row -> port(row[2]) == port && states.contains(row[3])).count();
     }
 
+    /** The local ports listened on (state LISTEN) in this machine's network namespace. */
+    static Set<Integer> listening() {
+        return tcpTable().stream().filter(row -> row[3].equals("0A")).map(row -> port(row[1]))
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     /** The rows of /proc/net/tcp and tcp6: index 1 local address, 2 remote address, 3 state (hex). */
     private static List<String[]> tcpTable() {
         try {

@@ -38,7 +38,7 @@ public record BackendSettings(String name, URI url, String apiKey, int slots, Li
     static final String NAME = "[a-z][a-z0-9]*(-[a-z0-9]+)*";
 
     /** The prefix of a backend's keys: {@code BACKEND_GPU_1_} for {@code gpu-1}. */
-    static String prefix(String name) {
+    public static String prefix(String name) {
         return "BACKEND_" + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_";
     }
 
