@@ -1,7 +1,5 @@
 package gateway;
 
-import static gateway.JdkProperties.setUnlessGiven;
-
 import com.sun.net.httpserver.HttpServer;
 import gateway.access.Access;
 import gateway.access.InFlightLimit;
@@ -91,16 +89,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(Settings settings, Log log, Extensions extensions) throws IOException {
         this.settings = settings;
         this.extensions = extensions;
-        // The JDK server reads these once per JVM, when its first HTTP server starts.
-        // It times a request from its first byte to the end of its body, and closes the
-        // connection of one that takes longer: a slowloris client holds a connection (and
-        // a virtual thread) that long at most. The response time is never limited, or
-        // streams would be.
-        setUnlessGiven("sun.net.httpserver.maxReqTime", Long.toString(settings.server().requestReadTimeout().toSeconds()));
-        // A keep-alive connection unused this long is closed, and so is a new one that sends
-        // nothing. The check runs every clockTick: the JDK's 10 s would make 5 s up to 15.
-        setUnlessGiven("sun.net.httpserver.idleInterval", Long.toString(settings.server().idleTimeout().toSeconds()));
-        setUnlessGiven("sun.net.httpserver.clockTick", "1000");
+        JdkProperties.setTimeouts(settings.server()); // once per JVM: the first gateway's settings hold
         // First: a key store that cannot be read stops the start, and takes the exporter's thread down with it.
         this.telemetry = new Telemetry(settings.telemetry(), metrics::toOtlp, metrics.export());
         try {

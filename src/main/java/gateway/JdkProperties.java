@@ -1,5 +1,7 @@
 package gateway;
 
+import gateway.config.ServerSettings;
+
 /**
  * The JDK's HTTP server and client read some of their tunables from system properties, once
  * per JVM, when the first server or client is made: the gateway sets its own values before
@@ -20,7 +22,24 @@ final class JdkProperties {
         setUnlessGiven("jdk.httpclient.bufsize", "4096");
     }
 
-    static void setUnlessGiven(String property, String value) {
+    /**
+     * The connection timeouts of the settings (REQUEST_READ_TIMEOUT_SECONDS,
+     * IDLE_TIMEOUT_SECONDS): the JDK server reads them when the JVM's first HTTP server
+     * starts, so the first gateway of a JVM sets them for all.
+     */
+    static void setTimeouts(ServerSettings server) {
+        // It times a request from its first byte to the end of its body, and closes the
+        // connection of one that takes longer: a slowloris client holds a connection (and
+        // a virtual thread) that long at most. The response time is never limited, or
+        // streams would be.
+        setUnlessGiven("sun.net.httpserver.maxReqTime", Long.toString(server.requestReadTimeout().toSeconds()));
+        // A keep-alive connection unused this long is closed, and so is a new one that sends
+        // nothing. The check runs every clockTick: the JDK's 10 s would make 5 s up to 15.
+        setUnlessGiven("sun.net.httpserver.idleInterval", Long.toString(server.idleTimeout().toSeconds()));
+        setUnlessGiven("sun.net.httpserver.clockTick", "1000");
+    }
+
+    private static void setUnlessGiven(String property, String value) {
         if (System.getProperty(property) == null) {
             System.setProperty(property, value);
         }
