@@ -164,20 +164,27 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Starts a gateway logging to standard output.
+     * {@return a gateway started with these settings, logging to standard output}
      *
+     * @param settings the settings, such as {@code Settings.defaults().withPort(0)}
      * @throws UncheckedIOException when it cannot listen on {@code HOST:PORT}
      */
     public static Gateway start(Settings settings) {
         return start(settings, Log.toStandardOutput());
     }
 
-    /** Starts a gateway writing its log lines to {@code log}. */
+    /**
+     * {@return a gateway started with these settings, writing its log lines to {@code log}}
+     *
+     * @param settings the settings
+     * @param log      where its log lines go
+     * @throws UncheckedIOException when it cannot listen on {@code HOST:PORT}
+     */
     public static Gateway start(Settings settings, Log log) {
         return start(settings, log, Extensions.NONE);
     }
 
-    /** A builder of a gateway with a worker, log sink, mock backends, routing policy or checks of one's own. */
+    /** {@return a builder of a gateway with a worker, log sink, mock backends, routing policy or checks of one's own} */
     public static GatewayBuilder builder() {
         return new GatewayBuilder();
     }
@@ -190,23 +197,23 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The address clients use, such as {@code http://127.0.0.1:8080}. */
+    /** {@return the address clients use, such as {@code http://127.0.0.1:8080}} */
     public URI uri() {
         String host = settings.server().host().contains(":") ? "[" + settings.server().host() + "]" : settings.server().host();
         return URI.create("http://" + host + ":" + port());
     }
 
-    /** The port listened on: the one chosen by the system when {@code PORT} was 0. */
+    /** {@return the port listened on: the one chosen by the system when {@code PORT} was 0} */
     public int port() {
         return server.getAddress().getPort();
     }
 
-    /** The routes served, as {@code "METHOD path"}: what the API reference must document. */
+    /** {@return the routes served, as {@code "METHOD path"}: what the API reference must document} */
     public List<String> routes() {
         return router.routes();
     }
 
-    /** Where replies come from: {@code echo} or the backends. */
+    /** {@return where replies come from: {@code echo}, the worker given, or the backends} */
     public String mode() {
         return worker.describe();
     }

@@ -24,9 +24,21 @@ import java.util.SequencedMap;
 public record BackendSettings(String name, URI url, String apiKey, int slots, List<String> models, boolean anyModel,
         int weight, Role role, Kind kind, String path) {
 
-    public enum Role { PRIMARY, FALLBACK }
+    /** Whether a backend takes requests at once, or only when no primary can ({@code BACKEND_<NAME>_ROLE}). */
+    public enum Role {
+        /** Takes requests (the default). */
+        PRIMARY,
+        /** Takes requests only when no primary of the model can. */
+        FALLBACK
+    }
 
-    public enum Kind { OPENAI, PROMPT }
+    /** The API a backend speaks ({@code BACKEND_<NAME>_KIND}): OpenAI's, or a "prompt in, text out" one. */
+    public enum Kind {
+        /** OpenAI's API, at each operation's path (the default). */
+        OPENAI,
+        /** One prompt in, whole text out, at {@code BACKEND_<NAME>_PATH}: chats are adapted to it. */
+        PROMPT
+    }
 
     /** The name of the backend that {@code BACKEND_URL} declares; BACKENDS cannot use it. */
     public static final String SINGLE = "default";
@@ -37,7 +49,11 @@ public record BackendSettings(String name, URI url, String apiKey, int slots, Li
     /** A backend name: short, and safe in an environment variable's name once upper-cased. */
     static final String NAME = "[a-z][a-z0-9]*(-[a-z0-9]+)*";
 
-    /** The prefix of a backend's keys: {@code BACKEND_GPU_1_} for {@code gpu-1}. */
+    /**
+     * {@return the prefix of a backend's keys: {@code BACKEND_GPU_1_} for {@code gpu-1}}
+     *
+     * @param name the backend's name in {@code BACKENDS}
+     */
     public static String prefix(String name) {
         return "BACKEND_" + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_";
     }
@@ -84,12 +100,16 @@ public record BackendSettings(String name, URI url, String apiKey, int slots, Li
         values.put(p + "PATH", path);
     }
 
-    /** The setting that holds this backend's {@code field}: BACKEND_API_KEY for the single backend, else BACKEND_GPU1_API_KEY. */
+    /**
+     * {@return the setting that holds this backend's {@code field}: BACKEND_API_KEY for the single backend, else BACKEND_GPU1_API_KEY}
+     *
+     * @param field one of {@code URL}, {@code API_KEY}, {@code SLOTS}, {@code MODELS}, {@code WEIGHT}, {@code ROLE}, {@code KIND}, {@code PATH}
+     */
     public String key(String field) {
         return name.equals(SINGLE) ? "BACKEND_" + field : prefix(name) + field;
     }
 
-    /** The address without credentials, for the log and {@code /admin/backends}. */
+    /** {@return the address without credentials, for the log and {@code /admin/backends}} */
     public String displayUrl() {
         return url.getRawUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "");
     }

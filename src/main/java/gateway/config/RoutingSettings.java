@@ -19,7 +19,15 @@ import java.util.SequencedMap;
 public record RoutingSettings(Policy policy, Map<String, String> aliases, int attempts, Duration sessionTtl,
         int queueMax, Duration queueTimeout, Duration healthInterval) {
 
-    public enum Policy { LEAST_LOADED, PREFIX, ROUND_ROBIN }
+    /** {@code ROUTING}'s built-in policies; {@code gateway.route.RoutingPolicy} is the seam for one's own. */
+    public enum Policy {
+        /** {@code least-loaded}: of two backends drawn by weight, the one with fewer requests per slot. */
+        LEAST_LOADED,
+        /** {@code prefix}: the backend that holds the longest part of the prompt in its cache, within a load bound. */
+        PREFIX,
+        /** {@code round-robin}: each in turn, by weight. */
+        ROUND_ROBIN
+    }
 
     static void defaults(SequencedMap<String, String> defaults) {
         defaults.put("ROUTING", "least-loaded");
@@ -67,7 +75,7 @@ public record RoutingSettings(Policy policy, Map<String, String> aliases, int at
         return Map.copyOf(aliases);
     }
 
-    /** The policy as {@code ROUTING} writes it: {@code least-loaded}, {@code prefix} or {@code round-robin}. */
+    /** {@return the policy as {@code ROUTING} writes it: {@code least-loaded}, {@code prefix} or {@code round-robin}} */
     public String policyName() {
         return SettingValues.spelling(policy);
     }

@@ -46,7 +46,7 @@ public record Settings(ServerSettings server, LimitSettings limits, AccessSettin
         return defaults;
     }
 
-    /** The built-in defaults: an echo gateway on 127.0.0.1:8080. */
+    /** {@return the built-in defaults: an echo gateway on 127.0.0.1:8080} */
     public static Settings defaults() {
         return from(Map.of());
     }
@@ -55,6 +55,8 @@ public record Settings(ServerSettings server, LimitSettings limits, AccessSettin
      * Settings from {@code KEY -> value} pairs over the defaults, parsed and checked as
      * the {@code .env} file would be.
      *
+     * @param values keys as {@code gateway.env} writes them, and their values as text
+     * @return the settings
      * @throws SettingsException for an unknown key or a value that cannot be used
      */
     public static Settings from(Map<String, String> values) {
@@ -79,6 +81,8 @@ public record Settings(ServerSettings server, LimitSettings limits, AccessSettin
      * @param envFile     the {@code .env} file to read
      * @param required    true when the user named the file, so a missing file is an error
      * @param environment the process environment ({@code System.getenv()})
+     * @return the settings
+     * @throws SettingsException for a missing file, an unknown key or a value that cannot be used
      */
     public static Settings load(Path envFile, boolean required, Map<String, String> environment) {
         var values = new HashMap<String, String>();
@@ -110,14 +114,14 @@ public record Settings(ServerSettings server, LimitSettings limits, AccessSettin
         return from(values);
     }
 
-    /** True when no backend is set and the gateway answers by itself. */
+    /** {@return true when no backend is set and the gateway answers by itself} */
     public boolean echoMode() {
         return upstream.echoMode();
     }
 
     /**
-     * The settings in effect, in {@code gateway.env}'s order and syntax, as
-     * {@code --print-config} shows them: derived values resolved, secrets redacted.
+     * {@return the settings in effect, in {@code gateway.env}'s order and syntax} This is what
+     * {@code --print-config} shows: derived values resolved, secrets redacted.
      */
     public SequencedMap<String, String> effective() {
         var values = new LinkedHashMap<String, String>();
@@ -131,7 +135,11 @@ public record Settings(ServerSettings server, LimitSettings limits, AccessSettin
         return values;
     }
 
-    /** A copy listening on {@code port} (0 picks a free one), for tests and embedding. */
+    /**
+     * {@return a copy listening on {@code port}, for tests and embedding}
+     *
+     * @param port the port; 0 picks a free one
+     */
     public Settings withPort(int port) {
         return new Settings(server.withPort(port), limits, access, upstream, routing, log, telemetry);
     }

@@ -39,7 +39,18 @@ public record TelemetrySettings(boolean disabled, URI tracesUrl, URI metricsUrl,
 
     /** OTEL_TRACES_SAMPLER's values. */
     public enum Sampler {
-        ALWAYS_ON, ALWAYS_OFF, TRACEIDRATIO, PARENTBASED_ALWAYS_ON, PARENTBASED_ALWAYS_OFF, PARENTBASED_TRACEIDRATIO;
+        /** Every trace. */
+        ALWAYS_ON,
+        /** No trace. */
+        ALWAYS_OFF,
+        /** A share of traces, chosen by trace id (OTEL_TRACES_SAMPLER_ARG). */
+        TRACEIDRATIO,
+        /** As the caller's {@code traceparent} says; every trace that starts here. */
+        PARENTBASED_ALWAYS_ON,
+        /** As the caller's {@code traceparent} says; no trace that starts here. */
+        PARENTBASED_ALWAYS_OFF,
+        /** As the caller's {@code traceparent} says; a share of those that start here. */
+        PARENTBASED_TRACEIDRATIO;
 
         String spelling() {
             return name().toLowerCase(Locale.ROOT);
@@ -201,7 +212,7 @@ public record TelemetrySettings(boolean disabled, URI tracesUrl, URI metricsUrl,
         return Map.copyOf(pairs);
     }
 
-    /** True when there is somewhere to send spans: only then are requests traced beyond their ids. */
+    /** {@return true when there is somewhere to send spans: only then are requests traced beyond their ids} */
     public boolean tracesOn() {
         return tracesUrl != null;
     }

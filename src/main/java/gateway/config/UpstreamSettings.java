@@ -103,7 +103,7 @@ public record UpstreamSettings(List<BackendSettings> backends, Duration timeout,
         }
     }
 
-    /** True when no backend is set and the gateway answers by itself. */
+    /** {@return true when no backend is set and the gateway answers by itself} */
     public boolean echoMode() {
         return backends.isEmpty();
     }

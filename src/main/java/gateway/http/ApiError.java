@@ -12,7 +12,11 @@ import java.util.Objects;
  * {@code {"error":{"message":…,"type":…,"param":…,"code":…}}} with an HTTP status.
  *
  * <p>Anything on a request's path may throw one; the server turns it into the response
- * in one place. The factories below are the gateway's whole error vocabulary.
+ * in one place. The factories below are the gateway's whole error vocabulary; a
+ * {@code gateway.RequestCheck} of one's own throws {@link #invalidRequest} or makes its own
+ * with the constructor.
+ *
+ * @serial exclude
  */
 public final class ApiError extends RuntimeException {
     private final int status;
@@ -22,6 +26,17 @@ public final class ApiError extends RuntimeException {
     private final Map<String, String> headers;
     private final int backendStatus;
 
+    /**
+     * An error with response headers of its own.
+     *
+     * @param status  the HTTP status
+     * @param type    OpenAI's {@code error.type}: {@code invalid_request_error}, {@code authentication_error},
+     *                {@code permission_error}, {@code rate_limit_error} or {@code api_error}
+     * @param code    a short machine-readable reason, such as {@code invalid_max_tokens}; may be null
+     * @param param   the request's field at fault, such as {@code messages}; null when none is
+     * @param message what went wrong and what to do about it, for a person
+     * @param headers response headers, such as {@code Retry-After}
+     */
     public ApiError(int status, String type, String code, String param, String message, Map<String, String> headers) {
         this(status, type, code, param, message, headers, 0);
     }
@@ -37,6 +52,15 @@ public final class ApiError extends RuntimeException {
         this.backendStatus = backendStatus;
     }
 
+    /**
+     * An error: {@code new ApiError(403, "permission_error", "model_not_allowed", "model", "…")}.
+     *
+     * @param status  the HTTP status
+     * @param type    OpenAI's {@code error.type}
+     * @param code    a short machine-readable reason; may be null
+     * @param param   the request's field at fault; null when none is
+     * @param message what went wrong and what to do about it, for a person
+     */
     public ApiError(int status, String type, String code, String param, String message) {
         this(status, type, code, param, message, Map.of());
     }
@@ -49,88 +73,174 @@ public final class ApiError extends RuntimeException {
             "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
             "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens");
 
-    /** 400: the request is not one the gateway can serve; {@code param} names the field. */
+    /**
+     * 400: the request is not one the gateway can serve.
+     *
+     * @param code    why, such as {@code invalid_max_tokens}
+     * @param param   the field at fault, such as {@code max_tokens}; null for the whole body
+     * @param message what is wrong and what is expected, for a person
+     * @return the error, {@code invalid_request_error}
+     */
     public static ApiError invalidRequest(String code, String param, String message) {
         return new ApiError(400, "invalid_request_error", code, param, message);
     }
 
+    /**
+     * 404 {@code not_found}: no route serves this path.
+     *
+     * @param method the request's method
+     * @param path   the request's path
+     * @return the error
+     */
     public static ApiError notFound(String method, String path) {
         return new ApiError(404, "invalid_request_error", "not_found", null,
                 "Unknown request URL: " + method + " " + path + ". See the README for the routes this gateway serves.");
     }
 
+    /**
+     * 405 {@code method_not_allowed}, with the {@code Allow} header.
+     *
+     * @param method  the request's method
+     * @param path    the request's path
+     * @param allowed the methods the path takes, comma-separated
+     * @return the error
+     */
     public static ApiError methodNotAllowed(String method, String path, String allowed) {
         return new ApiError(405, "invalid_request_error", "method_not_allowed", null,
                 method + " is not allowed on " + path + "; use " + allowed + ".", Map.of("Allow", allowed));
     }
 
-    /** 403: a browser's preflight from an origin that CORS_ALLOW_ORIGINS does not list. */
+    /**
+     * 403: a browser's preflight from an origin that CORS_ALLOW_ORIGINS does not list.
+     *
+     * @param origin the page's {@code Origin}, or null
+     * @return the error
+     */
     public static ApiError originNotAllowed(String origin) {
         return new ApiError(403, "invalid_request_error", "origin_not_allowed", null,
                 "Cross-origin requests from " + (origin == null ? "a page without an Origin" : origin)
                         + " are not allowed (CORS_ALLOW_ORIGINS).");
     }
 
+    /**
+     * 413 {@code request_too_large}: the body is over MAX_BODY_BYTES.
+     *
+     * @param limit the limit, in bytes
+     * @return the error
+     */
     public static ApiError requestTooLarge(long limit) {
         return new ApiError(413, "invalid_request_error", "request_too_large", null,
                 "The request body is larger than the limit of " + limit + " bytes (MAX_BODY_BYTES).");
     }
 
-    /** 503: the gateway already serves as many requests as it may; the client should retry shortly. */
+    /**
+     * 503: the gateway already serves as many requests as it may; the client should retry shortly.
+     *
+     * @param limit MAX_REQUESTS_IN_FLIGHT
+     * @return the error, with {@code Retry-After}
+     */
     public static ApiError overloaded(int limit) {
         return new ApiError(503, "api_error", "overloaded", null,
                 "The gateway is already serving as many requests as it may (MAX_REQUESTS_IN_FLIGHT=" + limit + "); retry shortly.",
                 Map.of("Retry-After", "1"));
     }
 
-    /** 503: the gateway is stopping; new requests go elsewhere, a stream still open at the end of the grace is cut. */
+    /**
+     * 503: the gateway is stopping; new requests go elsewhere, a stream still open at the end of the grace is cut.
+     *
+     * @return the error, with {@code Retry-After}
+     */
     public static ApiError shuttingDown() {
         return new ApiError(503, "api_error", "shutting_down", null,
                 "The gateway is shutting down; retry shortly (or on another instance).", Map.of("Retry-After", "1"));
     }
 
-    /** 502: the backend could not be reached (refused, reset, unknown host). */
+    /**
+     * 502: the backend could not be reached (refused, reset, unknown host).
+     *
+     * @param message what failed, naming the backend
+     * @return the error
+     */
     public static ApiError backendUnavailable(String message) {
         return new ApiError(502, "api_error", "backend_unavailable", null, message);
     }
 
-    /** 502: the backend answered, but with a failure or something that is not a valid reply. */
+    /**
+     * 502: the backend answered, but with a failure or something that is not a valid reply.
+     *
+     * @param message what failed, naming the backend
+     * @return the error
+     */
     public static ApiError backendError(String message) {
         return new ApiError(502, "api_error", "backend_error", null, message);
     }
 
-    /** 502 with headers, such as a failing backend's {@code Retry-After}. */
+    /**
+     * 502 with headers, such as a failing backend's {@code Retry-After}.
+     *
+     * @param message what failed, naming the backend
+     * @param headers the headers passed on
+     * @return the error
+     */
     public static ApiError backendError(String message, Map<String, String> headers) {
         return new ApiError(502, "api_error", "backend_error", null, message, headers);
     }
 
-    /** 504: the backend did not answer in time. */
+    /**
+     * 504: the backend did not answer in time.
+     *
+     * @param message which backend, and which timeout ran out
+     * @return the error
+     */
     public static ApiError gatewayTimeout(String message) {
         return new ApiError(504, "api_error", "gateway_timeout", null, message);
     }
 
-    /** 404: no backend serves the model; the message lists those that are served (never where). */
+    /**
+     * 404: no backend serves the model; the message lists those that are served (never where).
+     *
+     * @param model  the model asked for
+     * @param served the models that are served
+     * @return the error, naming {@code model} as its param
+     */
     public static ApiError modelNotFound(String model, Collection<String> served) {
         return new ApiError(404, "invalid_request_error", "model_not_found", "model",
                 "The model '" + model + "' does not exist or is not served here. Models served: "
                         + (served.isEmpty() ? "none yet" : String.join(", ", served)) + " (GET /v1/models).");
     }
 
-    /** 429: the queue for busy backends is full. */
+    /**
+     * 429: the queue for busy backends is full.
+     *
+     * @param max          QUEUE_MAX
+     * @param retrySeconds its {@code Retry-After}
+     * @return the error
+     */
     public static ApiError queueFull(int max, long retrySeconds) {
         return new ApiError(429, "rate_limit_error", "queue_full", null,
                 "Every backend for this model is busy and " + max + " requests already wait (QUEUE_MAX); retry shortly.",
                 Map.of("Retry-After", Long.toString(retrySeconds)));
     }
 
-    /** 503: a request waited its whole allowance for a backend's free slot. */
+    /**
+     * 503: a request waited its whole allowance for a backend's free slot.
+     *
+     * @param waitedSeconds QUEUE_TIMEOUT_SECONDS
+     * @param retrySeconds  its {@code Retry-After}
+     * @return the error
+     */
     public static ApiError queueTimeout(long waitedSeconds, long retrySeconds) {
         return new ApiError(503, "api_error", "queue_timeout", null,
                 "Every backend for this model stayed busy for " + waitedSeconds + " s (QUEUE_TIMEOUT_SECONDS); retry shortly.",
                 Map.of("Retry-After", Long.toString(retrySeconds)));
     }
 
-    /** 429: every backend for the model is resting after its own 429; the gateway answers for it until then. */
+    /**
+     * 429: every backend for the model is resting after its own 429; the gateway answers for it until then.
+     *
+     * @param retryMillis when the first of them may be asked again
+     * @return the error, with {@code Retry-After} and {@code retry-after-ms}
+     */
     public static ApiError backendsRateLimited(long retryMillis) {
         long seconds = (retryMillis + 999) / 1000;
         return new ApiError(429, "rate_limit_error", "rate_limit_exceeded", null,
@@ -138,19 +248,30 @@ public final class ApiError extends RuntimeException {
                 Map.of("Retry-After", Long.toString(seconds), "retry-after-ms", Long.toString(retryMillis)));
     }
 
-    /** 503: no backend can take the request now (all resting after a 503 with Retry-After, or drained, or tried). */
+    /**
+     * 503: no backend can take the request now (all resting after a 503 with Retry-After, or drained, or tried).
+     *
+     * @param why          the message
+     * @param retrySeconds its {@code Retry-After}
+     * @return the error
+     */
     public static ApiError noBackendAvailable(String why, long retrySeconds) {
         return new ApiError(503, "api_error", "no_backend_available", null, why, Map.of("Retry-After", Long.toString(retrySeconds)));
     }
 
-    /** 500: a bug in the gateway; the details go to the log, not to the client. */
+    /**
+     * 500: a bug in the gateway; the details go to the log, not to the client.
+     *
+     * @param requestId the request's id, under which the log has the details
+     * @return the error
+     */
     public static ApiError internal(String requestId) {
         return new ApiError(500, "api_error", "internal_error", null,
                 "The gateway failed while handling this request; its log has the details under request id " + requestId + ".");
     }
 
     /**
-     * What the log and the metrics call a request that ended with this error:
+     * {@return what the log and the metrics call a request that ended with this error}
      * {@code internal_error}, {@code rate_limited}, {@code overloaded}, {@code shutting_down},
      * {@code backend_error} or {@code invalid_request}.
      */
@@ -169,45 +290,58 @@ public final class ApiError extends RuntimeException {
         return "invalid_request";
     }
 
+    /** {@return the HTTP status} */
     public int status() {
         return status;
     }
 
+    /** {@return OpenAI's {@code error.type}, such as {@code invalid_request_error}} */
     public String type() {
         return type;
     }
 
+    /** {@return {@code error.code}, a short machine-readable reason, or null} */
     public String code() {
         return code;
     }
 
+    /** {@return {@code error.param}, the request's field at fault, or null} */
     public String param() {
         return param;
     }
 
-    /** Extra response headers, such as {@code Allow} or {@code Retry-After}. */
+    /** {@return extra response headers, such as {@code Allow} or {@code Retry-After}} */
     public Map<String, String> headers() {
         return headers;
     }
 
-    /** The status the backend answered, when this error passes on its answer; 0 otherwise. */
+    /** {@return the status the backend answered, when this error passes on its answer; 0 otherwise} */
     public int backendStatus() {
         return backendStatus;
     }
 
-    /** This error, passing on a backend's answer of {@code status}. */
+    /**
+     * {@return this error, passing on a backend's answer}
+     *
+     * @param status the backend's status
+     */
     public ApiError fromBackendStatus(int status) {
         return new ApiError(this.status, type, code, param, getMessage(), headers, status);
     }
 
-    /** This error with one more response header. */
+    /**
+     * {@return this error with one more response header}
+     *
+     * @param name  the header's name
+     * @param value its value
+     */
     public ApiError withHeader(String name, String value) {
         var more = new LinkedHashMap<>(headers);
         more.put(name, value);
         return new ApiError(status, type, code, param, getMessage(), more, backendStatus);
     }
 
-    /** The OpenAI error body. */
+    /** {@return the OpenAI error body: {@code {"error":{"message","type","param","code"}}}} */
     public JsonObject toJson() {
         JsonObject error = JsonObject.builder()
                 .put("message", getMessage())

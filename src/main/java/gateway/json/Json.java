@@ -32,6 +32,8 @@ public final class Json {
     /**
      * Parses one JSON text.
      *
+     * @param text the text
+     * @return its value
      * @throws JsonException when {@code text} is not valid JSON or nests deeper than
      *         {@link #MAX_DEPTH}; its message gives the line, column and what was expected
      */
@@ -43,27 +45,42 @@ public final class Json {
      * Parses one JSON text from UTF-8 bytes (RFC 8259 section 8.1). A byte-order mark
      * or a byte sequence that is not UTF-8 is rejected, not replaced.
      *
+     * @param utf8 the text's bytes
+     * @return its value
      * @throws JsonException as {@link #parse(String)}, and for malformed UTF-8
      */
     public static JsonValue parse(byte[] utf8) {
         return parse(decodeUtf8(utf8));
     }
 
-    /** The value as compact JSON text. */
+    /**
+     * {@return the value as compact JSON text}
+     *
+     * @param value the value
+     */
     public static String write(JsonValue value) {
         var out = new StringBuilder(128);
         new JsonWriter(out).write(value);
         return out.toString();
     }
 
-    /** The string as a JSON string literal, quotes included. */
+    /**
+     * {@return the string as a JSON string literal, quotes included}
+     *
+     * @param s the string
+     */
     public static String quote(String s) {
         var out = new StringBuilder(s.length() + 2);
         quoteInto(out, s);
         return out.toString();
     }
 
-    /** Appends {@code s} as a JSON string literal, as {@link #quote} returns it, without making a string of it first. */
+    /**
+     * Appends {@code s} as a JSON string literal, as {@link #quote} returns it, without making a string of it first.
+     *
+     * @param out where it is appended
+     * @param s   the string
+     */
     public static void quoteInto(StringBuilder out, String s) {
         new JsonWriter(out).writeString(s);
     }

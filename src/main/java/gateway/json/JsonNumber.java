@@ -7,16 +7,30 @@ import java.util.Objects;
  * A JSON number, kept as the exact text it was written with, so that a 20-digit id
  * or a long decimal passes through the gateway unrounded. Conversions happen only
  * when the gateway needs a number's value.
+ *
+ * @param text the number as JSON writes it, such as {@code 12}, {@code -0.5} or {@code 1e3}
  */
 public record JsonNumber(String text) implements JsonValue {
+    /** Refuses null; the text is trusted to be a JSON number (the parser checked it). */
     public JsonNumber {
         Objects.requireNonNull(text, "text");
     }
 
+    /**
+     * {@return the number}
+     *
+     * @param value its value
+     */
     public static JsonNumber of(long value) {
         return new JsonNumber(Long.toString(value));
     }
 
+    /**
+     * {@return the number, written as a whole number when it is one (below 10^15)}
+     *
+     * @param value its value
+     * @throws IllegalArgumentException for NaN or an infinity, which JSON cannot write
+     */
     public static JsonNumber of(double value) {
         if (!Double.isFinite(value)) {
             throw new IllegalArgumentException("JSON has no " + value);
@@ -25,16 +39,18 @@ public record JsonNumber(String text) implements JsonValue {
                 ? Long.toString((long) value) : Double.toString(value));
     }
 
+    /** {@return its exact value} */
     public BigDecimal decimalValue() {
         return new BigDecimal(text);
     }
 
+    /** {@return its value as the nearest {@code double}} */
     public double doubleValue() {
         return Double.parseDouble(text);
     }
 
     /**
-     * True when the number is a whole number that fits a {@code long} ({@code 3}, {@code 3.0},
+     * {@return true when the number is a whole number that fits a {@code long}} ({@code 3}, {@code 3.0},
      * {@code 3e2}). Cheap on hostile input: a long has at most 19 digits, so longer texts
      * are refused before any arithmetic, and {@code 1e-999999999} never reaches a division.
      */
@@ -57,7 +73,7 @@ public record JsonNumber(String text) implements JsonValue {
         }
     }
 
-    /** The value as a {@code long}; call {@link #isLong()} first. */
+    /** {@return the value as a {@code long}; call {@link #isLong()} first} */
     public long longValue() {
         return plainDigits() ? Long.parseLong(text) : decimalValue().longValueExact();
     }

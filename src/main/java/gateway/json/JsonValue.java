@@ -9,7 +9,7 @@ package gateway.json;
 public sealed interface JsonValue
         permits JsonObject, JsonArray, JsonString, JsonNumber, JsonBoolean, JsonNull {
 
-    /** This value as compact JSON text. */
+    /** {@return this value as compact JSON text} */
     default String toJson() {
         return Json.write(this);
     }

@@ -40,8 +40,19 @@ public final class MockBackend implements AutoCloseable {
         }
     }
 
-    /** What the mock received: the request's headers (lower-case names), its body parsed and as text. */
+    /**
+     * What the mock received.
+     *
+     * @param headers the request's headers, by lower-case name
+     * @param body    its body, parsed
+     * @param text    its body, as text
+     */
     public record Received(Map<String, List<String>> headers, JsonObject body, String text) {
+        /**
+         * {@return the first value of a header, or null}
+         *
+         * @param name the header's name, in any case
+         */
         public String header(String name) {
             List<String> values = headers.get(name.toLowerCase());
             return values == null ? null : values.getFirst();
@@ -70,7 +81,14 @@ public final class MockBackend implements AutoCloseable {
         server.start();
     }
 
-    /** Starts a mock on {@code host:port} (port 0 picks a free one). */
+    /**
+     * {@return a mock, started}
+     *
+     * @param host    the address it listens on, such as {@code 127.0.0.1}
+     * @param port    its port; 0 picks a free one
+     * @param options how it answers
+     * @throws UncheckedIOException when it cannot listen there
+     */
     public static MockBackend start(String host, int port, MockOptions options) {
         try {
             return new MockBackend(host, port, options);
@@ -131,75 +149,82 @@ public final class MockBackend implements AutoCloseable {
         Api.send(exchange, 200, JsonObject.builder().put("object", "list").put("data", new JsonArray(models)).build());
     }
 
+    /** {@return its address, such as {@code http://127.0.0.1:8081}: a gateway's {@code BACKEND_URL}} */
     public URI uri() {
         return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
     }
 
+    /** {@return the port it listens on} */
     public int port() {
         return server.getAddress().getPort();
     }
 
+    /** {@return how it answers} */
     public MockOptions options() {
         return options;
     }
 
-    /** The last chat request received, or {@code null}. */
+    /** {@return the last chat request received, or {@code null}} */
     public Received lastRequest() {
         return chats.lastRequest();
     }
 
     /**
-     * The {@code traceparent} headers of the latest chat requests (at most
-     * {@value #TRACEPARENTS_KEPT}), oldest first: where a backend's own span would join the trace.
+     * {@return the {@code traceparent} headers of the latest chat requests} At most
+     * {@value #TRACEPARENTS_KEPT}, oldest first: where a backend's own span would join the trace.
      */
     public List<String> traceparents() {
         return chats.traceparents();
     }
 
-    /** How many chat requests arrived. */
+    /** {@return how many chat requests arrived} */
     public int chatRequests() {
         return chats.chatRequests();
     }
 
     /**
-     * Chat requests inside the mock now, waiting for a slot or answered: a call the gateway
+     * {@return the chat requests inside the mock now, waiting for a slot or answered} A call the gateway
      * gave up on (its client left) ends at the mock's next write, so this falls back to 0.
      */
     public int chatsInProgress() {
         return chats.chatsInProgress();
     }
 
-    /** Chat requests waiting for a slot now. */
+    /** {@return the chat requests waiting for a slot now} */
     public int waiting() {
         return engine.gate().waiting();
     }
 
-    /** Chat requests holding a slot now (processing their prompt or answering). */
+    /** {@return the chat requests holding a slot now (processing their prompt or answering)} */
     public int generating() {
         return engine.gate().generating();
     }
 
-    /** The most requests that ever held a slot at once. */
+    /** {@return the most requests that ever held a slot at once} */
     public int maxGenerating() {
         return engine.gate().maxGenerating();
     }
 
-    /** Prompt tokens of every processed request. */
+    /** {@return the prompt tokens of every processed request} */
     public long promptTokens() {
         return engine.promptTokens();
     }
 
-    /** Of those, the tokens found in the prefix cache. */
+    /** {@return of those, the tokens found in the prefix cache} */
     public long cachedTokens() {
         return engine.cachedTokens();
     }
 
-    /** True while {@code /health} and chats answer 503 "Loading model". */
+    /** {@return true while {@code /health} and chats answer 503 "Loading model"} */
     public boolean loading() {
         return availability.loading();
     }
 
-    /** Starts or ends loading, at once; ending it also ends the start's {@code --loading-ms}. */
+    /**
+     * Starts or ends loading, at once; ending it also ends the start's {@code --loading-ms}.
+     *
+     * @param loading true to start loading, false to end it
+     */
     public void loading(boolean loading) {
         availability.loading(loading);
     }
@@ -207,11 +232,14 @@ public final class MockBackend implements AutoCloseable {
     /**
      * While {@code retryAfter} is positive, refuses every chat with 503 and
      * {@code Retry-After} (whole seconds), as a server shedding load; {@link Duration#ZERO} ends it.
+     *
+     * @param retryAfter how long
      */
     public void cooldown(Duration retryAfter) {
         availability.cooldown(retryAfter);
     }
 
+    /** Stops it at once, cutting what it was answering. */
     @Override
     public void close() {
         server.stop(0);

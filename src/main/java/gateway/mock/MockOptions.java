@@ -23,6 +23,7 @@ import java.util.List;
 public record MockOptions(Shape shape, String reply, List<String> models, int slots, Duration loading,
         Pacing pacing, Cache cache, Faults faults) {
 
+    /** Checks every option. */
     public MockOptions {
         requireNonNull(shape, "shape");
         requireNonNull(reply, "reply");
@@ -36,20 +37,26 @@ public record MockOptions(Shape shape, String reply, List<String> models, int sl
     }
 
     /**
+     * When bytes leave.
+     *
      * @param firstByteDelay the pause before answering at all, outside any slot (to provoke timeouts)
      * @param tokenDelay     the pause between streamed words (whole replies are not paced)
      */
     public record Pacing(Duration firstByteDelay, Duration tokenDelay) {
+        /** Checks the delays. */
         public Pacing {
             check(!firstByteDelay.isNegative() && !tokenDelay.isNegative(), "pacing: delays not negative");
         }
     }
 
     /**
+     * The simulated prefix (KV) cache, as llama-server's.
+     *
      * @param tokens          how many prompt tokens the cache holds, in blocks of 16; 0: no cache
      * @param prefillPerToken the time to process one prompt token not found in the cache
      */
     public record Cache(int tokens, Duration prefillPerToken) {
+        /** Checks the figures. */
         public Cache {
             check(tokens >= 0 && !prefillPerToken.isNegative(), "cache: tokens and prefill time not negative");
         }
@@ -63,9 +70,12 @@ public record MockOptions(Shape shape, String reply, List<String> models, int sl
      * @param cutRate       end a stream half-way, without {@code [DONE]}
      * @param garbageRate   put a line that is not SSE in the middle of a stream
      * @param slowRate      delay the first byte by a random time from {@code slowMin} to {@code slowMax}
+     * @param slowMin       the shortest such delay
+     * @param slowMax       the longest such delay
      */
     public record Faults(double errorRate, double rateLimitRate, double cutRate, double garbageRate,
             double slowRate, Duration slowMin, Duration slowMax) {
+        /** Checks the rates and the range. */
         public Faults {
             for (double rate : new double[] {errorRate, rateLimitRate, cutRate, garbageRate, slowRate}) {
                 check(rate >= 0 && rate <= 1, "faults: every rate from 0 to 1");
@@ -74,50 +84,87 @@ public record MockOptions(Shape shape, String reply, List<String> models, int sl
         }
     }
 
+    /** {@return the defaults: OpenAI's API, replying "Mock" at once, as {@code mock-model}, without faults} */
     public static MockOptions defaults() {
         return builder().build();
     }
 
+    /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these options, to make a changed copy. */
+    /** {@return a builder holding these options, to make a changed copy} */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** The model a reply names when its request names none. */
+    /** {@return the model a reply names when its request names none} */
     public String model() {
         return models.getFirst();
     }
 
     // Shortcuts for the options tests change most; the builder reaches every other one.
 
+    /**
+     * {@return these options with another reply}
+     *
+     * @param reply the reply's text
+     */
     public MockOptions withReply(String reply) {
         return toBuilder().reply(reply).build();
     }
 
+    /**
+     * {@return these options with another pause between streamed words}
+     *
+     * @param tokenDelay the pause
+     */
     public MockOptions withTokenDelay(Duration tokenDelay) {
         return toBuilder().tokenDelay(tokenDelay).build();
     }
 
+    /**
+     * {@return these options with another pause before answering}
+     *
+     * @param firstByteDelay the pause
+     */
     public MockOptions withFirstByteDelay(Duration firstByteDelay) {
         return toBuilder().firstByteDelay(firstByteDelay).build();
     }
 
+    /**
+     * {@return these options with another chance of a 500}
+     *
+     * @param errorRate 0 to 1
+     */
     public MockOptions withErrorRate(double errorRate) {
         return toBuilder().errorRate(errorRate).build();
     }
 
+    /**
+     * {@return these options with another chance of a 429}
+     *
+     * @param rateLimitRate 0 to 1
+     */
     public MockOptions withRateLimitRate(double rateLimitRate) {
         return toBuilder().rateLimitRate(rateLimitRate).build();
     }
 
+    /**
+     * {@return these options with another chance of a stream cut half-way}
+     *
+     * @param cutRate 0 to 1
+     */
     public MockOptions withCutRate(double cutRate) {
         return toBuilder().cutRate(cutRate).build();
     }
 
+    /**
+     * {@return these options with another chance of a line that is not SSE in a stream}
+     *
+     * @param garbageRate 0 to 1
+     */
     public MockOptions withGarbageRate(double garbageRate) {
         return toBuilder().garbageRate(garbageRate).build();
     }
@@ -159,39 +206,140 @@ public record MockOptions(Shape shape, String reply, List<String> models, int sl
                     .garbageRate(o.faults.garbageRate).slowRate(o.faults.slowRate).slow(o.faults.slowMin, o.faults.slowMax);
         }
 
+        /**
+         * Sets the API it imitates ({@link Shape#OPENAI} by default).
+         *
+         * @param shape the value
+         * @return this builder
+         */
         public Builder shape(Shape shape) { this.shape = shape; return this; }
 
+        /**
+         * Sets the reply's text ({@code Mock} by default).
+         *
+         * @param reply the value
+         * @return this builder
+         */
         public Builder reply(String reply) { this.reply = reply; return this; }
 
+        /**
+         * Sets the model ids it lists; the first is named when a request names none ({@code mock-model} by default).
+         *
+         * @param models the value
+         * @return this builder
+         */
         public Builder models(List<String> models) { this.models = models; return this; }
 
+        /**
+         * Sets the model ids it lists; the first is named when a request names none.
+         *
+         * @param models the value
+         * @return this builder
+         */
         public Builder models(String... models) { return models(List.of(models)); }
 
+        /**
+         * Sets requests generating at once; the others wait in turn (0, no limit, by default).
+         *
+         * @param slots the value
+         * @return this builder
+         */
         public Builder slots(int slots) { this.slots = slots; return this; }
 
+        /**
+         * Sets how long after the start it answers 503 "Loading model" (none by default).
+         *
+         * @param loading the value
+         * @return this builder
+         */
         public Builder loading(Duration loading) { this.loading = loading; return this; }
 
+        /**
+         * Sets the pause before answering at all (none by default).
+         *
+         * @param delay the value
+         * @return this builder
+         */
         public Builder firstByteDelay(Duration delay) { this.firstByteDelay = delay; return this; }
 
+        /**
+         * Sets the pause between streamed words (none by default).
+         *
+         * @param delay the value
+         * @return this builder
+         */
         public Builder tokenDelay(Duration delay) { this.tokenDelay = delay; return this; }
 
+        /**
+         * Sets how many prompt tokens its prefix cache holds (0, no cache, by default).
+         *
+         * @param tokens the value
+         * @return this builder
+         */
         public Builder cacheTokens(int tokens) { this.cacheTokens = tokens; return this; }
 
+        /**
+         * Sets the time to process one prompt token not found in the cache (none by default).
+         *
+         * @param time the value
+         * @return this builder
+         */
         public Builder prefillPerToken(Duration time) { this.prefillPerToken = time; return this; }
 
+        /**
+         * Sets the chance, 0 to 1, of a 500 "injected failure".
+         *
+         * @param rate the value
+         * @return this builder
+         */
         public Builder errorRate(double rate) { this.errorRate = rate; return this; }
 
+        /**
+         * Sets the chance, 0 to 1, of a 429 with a retry hint.
+         *
+         * @param rate the value
+         * @return this builder
+         */
         public Builder rateLimitRate(double rate) { this.rateLimitRate = rate; return this; }
 
+        /**
+         * Sets the chance, 0 to 1, that a stream ends half-way without {@code [DONE]}.
+         *
+         * @param rate the value
+         * @return this builder
+         */
         public Builder cutRate(double rate) { this.cutRate = rate; return this; }
 
+        /**
+         * Sets the chance, 0 to 1, of a line that is not SSE in the middle of a stream.
+         *
+         * @param rate the value
+         * @return this builder
+         */
         public Builder garbageRate(double rate) { this.garbageRate = rate; return this; }
 
+        /**
+         * Sets the chance, 0 to 1, that the first byte is delayed by a time within {@link #slow}.
+         *
+         * @param rate the value
+         * @return this builder
+         */
         public Builder slowRate(double rate) { this.slowRate = rate; return this; }
 
-        /** The range of a slow reply's extra delay. */
+        /**
+         * Sets the range of a slow reply's extra delay (2 to 5 s by default).
+         *
+         * @param min the shortest
+         * @param max the longest
+         * @return this builder
+         */
         public Builder slow(Duration min, Duration max) { this.slowMin = min; this.slowMax = max; return this; }
 
+        /**
+         * {@return the options}
+         *
+         * @throws IllegalArgumentException for an option out of its range, naming it
+         */
         public MockOptions build() {
             return new MockOptions(shape, reply, models, slots, loading, new Pacing(firstByteDelay, tokenDelay),
                     new Cache(cacheTokens, prefillPerToken),

@@ -9,6 +9,7 @@ import java.util.Optional;
  * one prompt and answer whole JSON in a format of their own (see {@link PromptApi}).
  */
 public enum Shape {
+    /** OpenAI's API, as {@code llama-server} and vLLM serve it: chat, completions, embeddings, responses, models. */
     OPENAI("openai", "/v1/chat/completions"),
     /** {@code {"prompt","max_new_tokens","temperature","top_p"}} → {@code {"response"}}. */
     CHAT("chat", "/chat"),
@@ -27,16 +28,21 @@ public enum Shape {
         this.path = path;
     }
 
-    /** The name {@code --shape} takes. */
+    /** {@return the name {@code --shape} takes} */
     public String id() {
         return id;
     }
 
-    /** Where it takes its requests ({@code POST}). */
+    /** {@return where it takes its chat requests ({@code POST})} */
     public String path() {
         return path;
     }
 
+    /**
+     * {@return the shape of this name, if there is one}
+     *
+     * @param id a name as {@code --shape} takes it, such as {@code vendor-a}
+     */
     public static Optional<Shape> named(String id) {
         return Arrays.stream(values()).filter(shape -> shape.id.equals(id)).findFirst();
     }

@@ -17,29 +17,56 @@ import java.util.function.Consumer;
 public final class Log {
     private final Consumer<String> sink;
 
+    /**
+     * A log writing to {@code sink}.
+     *
+     * @param sink receives each line, without its line break, from many threads at once
+     */
     public Log(Consumer<String> sink) {
         this.sink = Objects.requireNonNull(sink, "sink");
     }
 
-    /** A log writing to standard output, one line per event. */
+    /** {@return a log writing to standard output, one line per event} */
     public static Log toStandardOutput() {
         return new Log(System.out::println);
     }
 
-    /** A log writing to {@code file}, rotated at {@code maxBytes}, keeping {@code maxFiles} old files. */
+    /**
+     * {@return a log writing to {@code file}, rotated when it grows too large}
+     *
+     * @param file     the file (LOG_FILE)
+     * @param maxBytes its size at which it is rotated (LOG_MAX_BYTES)
+     * @param maxFiles how many rotated files are kept (LOG_MAX_FILES)
+     */
     public static Log toFile(Path file, long maxBytes, int maxFiles) {
         return new Log(new RotatingFile(file, maxBytes, maxFiles));
     }
 
+    /**
+     * Writes an {@code info} line.
+     *
+     * @param event  the event's name, in snake case
+     * @param fields the fields, alternately a name and its value (a string, number, boolean or null)
+     */
     public void info(String event, Object... fields) {
         write("info", event, fields);
     }
 
+    /**
+     * Writes a {@code warn} line.
+     *
+     * @param event  the event's name, in snake case
+     * @param fields the fields, alternately a name and its value (a string, number, boolean or null)
+     */
     public void warn(String event, Object... fields) {
         write("warn", event, fields);
     }
 
-    /** The one line of a finished request. */
+    /**
+     * Writes the one line of a finished request: {@code warn} for a 5xx, else {@code info}.
+     *
+     * @param s what is known of the request
+     */
     public void request(RequestSummary s) {
         write(s.status() >= 500 ? "warn" : "info", "request",
                 "request_id", s.requestId(),
@@ -67,7 +94,12 @@ public final class Log {
                 "error_code", s.errorCode());
     }
 
-    /** A bug: the exception and its stack, tied to the request it broke. */
+    /**
+     * Writes an {@code error} line for a bug: the exception and its stack, tied to the request it broke.
+     *
+     * @param requestId the request's id
+     * @param failure   the exception
+     */
     public void unexpected(String requestId, Throwable failure) {
         var trace = new StringWriter();
         failure.printStackTrace(new PrintWriter(trace));

@@ -35,10 +35,24 @@ public record ModelRequest(Operation operation, String id, String model, boolean
      */
     public record Limits(int maxTokens, int maxMessages) {}
 
-    /** One turn of the conversation a request holds, as text: who said it ({@code user}, {@code system}, …) and what. */
+    /**
+     * One turn of the conversation a request holds, as text.
+     *
+     * @param role who said it: {@code user}, {@code system}, {@code assistant}, …
+     * @param text what was said, its text parts joined
+     */
     public record Turn(String role, String text) {}
 
-    /** Parses and checks a chat request: {@link #parse(Operation, byte[], String, String, Limits)} for {@link Operation#CHAT}. */
+    /**
+     * {@return a chat request, parsed and checked} {@link #parse(Operation, byte[], String, String, Limits)}
+     * for {@link Operation#CHAT}.
+     *
+     * @param bytes        the body, JSON in UTF-8
+     * @param id           the request id
+     * @param defaultModel the model when the body names none; empty for none
+     * @param limits       the limits it is checked against
+     * @throws ApiError 400 when the body is not a chat request the gateway can serve
+     */
     public static ModelRequest parse(byte[] bytes, String id, String defaultModel, Limits limits) {
         return parse(Operation.CHAT, bytes, id, defaultModel, limits);
     }
@@ -46,6 +60,12 @@ public record ModelRequest(Operation operation, String id, String model, boolean
     /**
      * Parses a request body and checks it against the operation's rules.
      *
+     * @param operation    what the body asks for: the route it came by
+     * @param bytes        the body, JSON in UTF-8
+     * @param id           the request id
+     * @param defaultModel the model when the body names none; empty for none
+     * @param limits       the limits it is checked against
+     * @return the checked request
      * @throws ApiError 400 when the body is not a request the gateway can serve
      */
     public static ModelRequest parse(Operation operation, byte[] bytes, String id, String defaultModel, Limits limits) {
@@ -71,19 +91,24 @@ public record ModelRequest(Operation operation, String id, String model, boolean
         return new ModelRequest(operation, id, model, stream, includeUsage, body, bytes);
     }
 
-    /** The same request for another model (an alias resolved): forwarded with that name. */
+    /**
+     * {@return the same request for another model (an alias resolved)} It is forwarded with that name.
+     *
+     * @param model the model's name
+     */
     public ModelRequest withModel(String model) {
         return new ModelRequest(operation, id, model, stream, includeUsage, body, bytes);
     }
 
-    /** A chat's messages, each an object with a role (checked by {@link #parse}); empty for the other operations. */
+    /** {@return a chat's messages, each an object with a role (checked by {@link #parse}); empty for the other operations} */
     public JsonArray messages() {
         return body.array("messages").orElse(JsonArray.of());
     }
 
     /**
-     * The texts a text completion continues or an embedding encodes, one per item of its
-     * {@code prompt} or {@code input}; token ids are written out as numbers.
+     * {@return the texts a text completion continues or an embedding encodes, one per item of its
+     * {@code prompt} or {@code input}} Token ids are written out as numbers. For a chat or a
+     * response: its {@link #prompt()}.
      */
     public List<String> inputs() {
         return switch (operation) {
@@ -94,8 +119,8 @@ public record ModelRequest(Operation operation, String id, String model, boolean
     }
 
     /**
-     * The conversation as text, in order, for what the gateway itself makes of it (echo,
-     * estimates, prefix routing, prompt APIs): a chat's messages; a response's
+     * {@return the conversation as text, in order} It is what the gateway itself makes of a
+     * request (echo, estimates, prefix routing, prompt APIs): a chat's messages; a response's
      * instructions (as {@code system}) and input messages; each input of the others as a
      * {@code user} turn.
      */
@@ -118,7 +143,7 @@ public record ModelRequest(Operation operation, String id, String model, boolean
         return turns;
     }
 
-    /** The text of the last {@code user} turn ({@code ""} when there is none): what an echo answers. */
+    /** {@return the text of the last {@code user} turn ({@code ""} when there is none): what an echo answers} */
     public String prompt() {
         List<Turn> turns = turns();
         for (int i = turns.size() - 1; i >= 0; i--) {
@@ -129,7 +154,7 @@ public record ModelRequest(Operation operation, String id, String model, boolean
         return "";
     }
 
-    /** The characters of every turn: what a token estimate counts. */
+    /** {@return the characters of every turn: what a token estimate counts} */
     public long promptCharacters() {
         return turns().stream().mapToLong(turn -> turn.text().length()).sum();
     }
@@ -138,7 +163,11 @@ public record ModelRequest(Operation operation, String id, String model, boolean
         return new Turn(message.string("role").orElse("user"), textOf(message.get("content")));
     }
 
-    /** A message's text: the string itself, or the {@code text} parts of a content array joined by newlines. */
+    /**
+     * {@return a message's text: the string itself, or the {@code text} parts of a content array joined by newlines}
+     *
+     * @param content a message's {@code content}
+     */
     public static String textOf(JsonValue content) {
         if (content instanceof JsonString s) {
             return s.value();

@@ -25,22 +25,22 @@ public enum Operation {
         this.object = object;
     }
 
-    /** Where it is served, on the gateway and on an OpenAI-compatible backend alike. */
+    /** {@return where it is served, on the gateway and on an OpenAI-compatible backend alike} */
     public String path() {
         return path;
     }
 
-    /** Its {@code gen_ai.operation.name} in the OpenTelemetry GenAI conventions. */
+    /** {@return its {@code gen_ai.operation.name} in the OpenTelemetry GenAI conventions} */
     public String genAiName() {
         return genAiName;
     }
 
-    /** The {@code object} member of its whole reply. */
+    /** {@return the {@code object} member of its whole reply} */
     public String object() {
         return object;
     }
 
-    /** Whether it answers in Server-Sent Events when asked to ({@code "stream": true}). */
+    /** {@return whether it answers in Server-Sent Events when asked to ({@code "stream": true})} */
     public boolean streams() {
         return this != EMBEDDING;
     }

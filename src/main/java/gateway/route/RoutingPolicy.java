@@ -49,19 +49,19 @@ public interface RoutingPolicy {
      * they do not change during a call to {@link #choose}, and the next call sees the next.
      */
     interface Candidate {
-        /** Its name: {@code default} for {@code BACKEND_URL}, else its name in {@code BACKENDS}. */
+        /** {@return its name: {@code default} for {@code BACKEND_URL}, else its name in {@code BACKENDS}} */
         String name();
 
-        /** The requests it is serving now, through this gateway. */
+        /** {@return the requests it is serving now, through this gateway} */
         int inFlight();
 
-        /** The requests it may serve at once ({@code BACKEND_<NAME>_SLOTS}); 0: no limit. */
+        /** {@return the requests it may serve at once ({@code BACKEND_<NAME>_SLOTS}); 0: no limit} */
         int slots();
 
-        /** Its share of the traffic relative to the others ({@code BACKEND_<NAME>_WEIGHT}, 1 by default). */
+        /** {@return its share of the traffic relative to the others ({@code BACKEND_<NAME>_WEIGHT}, 1 by default)} */
         int weight();
 
-        /** How busy it is: requests in flight per slot (a backend without a limit counts one slot). */
+        /** {@return how busy it is: requests in flight per slot (a backend without a limit counts one slot)} */
         double load();
     }
 }

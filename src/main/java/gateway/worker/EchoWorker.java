@@ -30,6 +30,12 @@ public final class EchoWorker extends TextWorker {
 
     private final Duration tokenDelay;
 
+    /**
+     * An echo, as the gateway makes one when no backend is set.
+     *
+     * @param tokenDelay   the pause between words of a stream (ECHO_TOKEN_DELAY_MS)
+     * @param defaultModel the model it answers as when a request names none (DEFAULT_MODEL); empty for {@value #MODEL}
+     */
     public EchoWorker(Duration tokenDelay, String defaultModel) {
         super(defaultModel.isEmpty() ? MODEL : defaultModel);
         this.tokenDelay = tokenDelay;

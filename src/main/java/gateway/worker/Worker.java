@@ -25,7 +25,12 @@ public interface Worker {
     /** Receives the chunks of a stream, in order. */
     @FunctionalInterface
     interface ChunkSink {
-        /** @throws IOException when the client has gone away; the worker must then stop */
+        /**
+         * Sends one chunk to the client at once (one SSE frame, flushed).
+         *
+         * @param chunk a chat or text completion chunk, or a response's event
+         * @throws IOException when the client has gone away; the worker must then stop
+         */
         void send(JsonObject chunk) throws IOException;
 
         /**
@@ -41,8 +46,14 @@ public interface Worker {
     /** Told how long a call waited on its backend, to tell the gateway's own overhead apart. */
     @FunctionalInterface
     interface WaitMeter {
+        /** A meter that keeps nothing. */
         WaitMeter NONE = nanos -> { };
 
+        /**
+         * Adds time spent waiting on a backend (or standing in for one, as the echo's pauses do).
+         *
+         * @param nanos the time, in nanoseconds
+         */
         void waited(long nanos);
     }
 
@@ -51,49 +62,72 @@ public interface Worker {
      * happened, for the log and the metrics. The gateway makes one per request.
      */
     interface Call extends WaitMeter {
-        /** Who is asking: the API key's name, else the client's address. Queued requests are served by caller in turn. */
+        /**
+         * {@return who is asking: {@code key:} and the API key's name, else {@code address:} and the client's address}
+         * Queued requests are served by caller in turn.
+         */
         String caller();
 
-        /** The client's session (its {@code X-Session-ID}, else the request's {@code user}), or null. */
+        /** {@return the client's session (its {@code X-Session-ID}, else the request's {@code user}), or null} */
         String session();
 
-        /** The time by which a backend's answer must have started ({@link System#nanoTime()}), or {@link Long#MAX_VALUE}. */
+        /** {@return the time by which a backend's answer must have started ({@link System#nanoTime()}), or {@link Long#MAX_VALUE}} */
         default long deadline() {
             return Long.MAX_VALUE;
         }
 
-        /** How long to wait for a backend's answer to start: {@code timeout}, or less when the deadline comes first. */
+        /**
+         * {@return how long to wait for a backend's answer to start: {@code timeout}, or less when the deadline comes first}
+         *
+         * @param timeout the backend's own timeout
+         */
         default Duration waitAtMost(Duration timeout) {
             long left = deadline() - System.nanoTime();
             // HttpClient wants a positive timeout; a deadline already passed is the router's to refuse.
             return deadline() == Long.MAX_VALUE ? timeout : Duration.ofNanos(Math.max(1_000_000, Math.min(timeout.toNanos(), left)));
         }
 
-        /** Time spent waiting in the queue for a backend's free slot. */
+        /**
+         * Reports time spent waiting in the queue for a backend's free slot.
+         *
+         * @param nanos the time, in nanoseconds
+         */
         default void queued(long nanos) {
         }
 
-        /** The backend that answered (or failed last), and how many backends were tried. */
+        /**
+         * Reports the backend that answered (or failed last), for the log and the {@code X-Gateway-Backend} header.
+         *
+         * @param backend  its name
+         * @param attempts how many backends were tried, this one included
+         */
         default void answeredBy(String backend, int attempts) {
         }
 
         /**
          * Runs {@code onDeparture} (once, from another thread) if the client is seen to leave
-         * while nothing has been sent to it yet. Close the result to stop watching.
+         * while nothing has been sent to it yet.
+         *
+         * @param onDeparture what to do then, such as closing the backend call
+         * @return the watch: close it to stop watching
          */
         default Watch watchDeparture(Runnable onDeparture) {
             return () -> { };
         }
 
         /**
-         * Where this call sits in its trace, sent on as {@code traceparent}: the request's span,
+         * {@return where this call sits in its trace, sent on as {@code traceparent}} The request's span,
          * or for one backend attempt its own span below it; {@code null} for none.
          */
         default TraceContext trace() {
             return null;
         }
 
-        /** A call to one backend ended, for its span. */
+        /**
+         * Reports that a call to one backend ended, for its span.
+         *
+         * @param attempt the backend, its times and its outcome
+         */
         default void attempted(BackendAttempt attempt) {
         }
     }
@@ -109,6 +143,9 @@ public interface Worker {
      * {@code chat.completion} or a {@code text_completion} whose {@code id} is the request's
      * id, an embeddings {@code list}, or a {@code response}.
      *
+     * @param request the checked request
+     * @param call    who asks, and where to report what happened
+     * @return the reply
      * @throws IOException when the client went away while the request waited
      */
     JsonObject complete(ModelRequest request, Call call) throws IOException;
@@ -120,16 +157,19 @@ public interface Worker {
      * response's events, each with its {@code type}, the last {@code response.completed}.
      * Embeddings never stream.
      *
+     * @param request the checked request, asking for a stream
+     * @param sink    where the chunks go, in order
+     * @param call    who asks, and where to report what happened
      * @throws IOException only when {@code sink} threw it: the client went away
      */
     void stream(ModelRequest request, ChunkSink sink, Call call) throws IOException;
 
-    /** The model list, in the shape of OpenAI's {@code GET /v1/models}. */
+    /** {@return the model list, in the shape of OpenAI's {@code GET /v1/models}} */
     JsonObject models();
 
-    /** Empty when the worker can take work, else why it cannot. */
+    /** {@return empty when the worker can take work, else why it cannot} */
     Optional<String> notReadyReason();
 
-    /** Where replies come from, for the log: {@code echo}, or the backend's name. */
+    /** {@return where replies come from, for the log: {@code echo}, or the backend's name} */
     String describe();
 }
