@@ -71,6 +71,36 @@ check "backend down: never an echo"       lacks d1.json 'Echo:'
 curl -s -o t1.json -w '%{http_code}' "$slow/v1/chat/completions" -d "$chat" >t1.code
 check "slow backend: 504 gateway_timeout" bash -c "grep -q 504 t1.code && grep -q '\"code\":\"gateway_timeout\"' t1.json"
 
+# The rest of the OpenAI surface, in echo mode and through the mock.
+curl -s "$echo_gw/v1/completions" -d '{"prompt":"hello world"}' -o o1.json
+check "completions: echo of the prompt"    has o1.json '"object":"text_completion"'
+check "completions: text Echo: <prompt>"   has o1.json '"text":"Echo: hello world"'
+curl -s -N "$echo_gw/v1/completions" -d '{"prompt":"hello world","stream":true,"stream_options":{"include_usage":true}}' -o o2.txt
+check "completions: streamed word by word" has o2.txt '"text":" hello"'
+check "completions: usage chunk when asked" has o2.txt '"choices":[],"usage":{"prompt_tokens":2'
+check "completions: stream ends with [DONE]" test "$(grep -v '^$' o2.txt | tail -n 1)" = "data: [DONE]"
+curl -s "$echo_gw/v1/embeddings" -d '{"input":["hello","hello"],"dimensions":4}' -o o3.json
+check "embeddings: two vectors of 4"       test "$(grep -o '"embedding":\[[^]]*\]' o3.json | awk -F, '{print NF}' | sort -u)" = "4"
+check "embeddings: same text, same vector" test "$(grep -o '"embedding":\[[^]]*\]' o3.json | sort -u | wc -l)" = "1"
+curl -s "$echo_gw/v1/embeddings" -d '{"input":"hello","encoding_format":"base64"}' -o o4.json
+check "embeddings: base64 of 1536 floats"  test "$(sed -n 's/.*"embedding":"\([^"]*\)".*/\1/p' o4.json | base64 -d | wc -c)" = "6144"
+curl -s -o o5.json -w '%{http_code}' "$echo_gw/v1/embeddings" -d '{"input":""}' >o5.code
+check "embeddings: empty input 400 names it" bash -c "grep -q 400 o5.code && grep -q '\"param\":\"input\"' o5.json"
+curl -s "$echo_gw/v1/responses" -d '{"input":"hello world"}' -o o6.json
+check "responses: output_text Echo"        has o6.json '"type":"output_text","text":"Echo: hello world"'
+check "responses: its usage names"         has o6.json '"input_tokens":2'
+curl -s -N "$echo_gw/v1/responses" -d '{"input":"hello world","stream":true}' -o o7.txt
+check "responses: named events"            has o7.txt 'event: response.output_text.delta'
+check "responses: ends with response.completed" test "$(grep '^event:' o7.txt | tail -n 1)" = "event: response.completed"
+curl -s "$proxy/v1/completions" -d '{"prompt":"hi"}' -o o8.json
+check "backend: completions forwarded"     has o8.json '"text":"Hello from the mock"'
+curl -s "$proxy/v1/embeddings" -d '{"input":"hi"}' -o o9.json
+check "backend: embeddings forwarded"      has o9.json '"object":"embedding"'
+curl -s -N "$proxy/v1/responses" -d '{"input":"hi","stream":true}' -o o10.txt
+check "backend: responses stream forwarded" has o10.txt '"delta":" from"'
+check "backend: responses stream complete" lacks o10.txt '"error":{'
+check "log: each route by its path"        eventually has proxy.log '"path":"/v1/responses"'
+
 curl -s "$echo_gw/healthz" -o h.json
 check "/healthz"                          has h.json '{"status":"ok"}'
 curl -s -o rz.json -w '%{http_code}' "$down/readyz" >rz.code

@@ -7,9 +7,9 @@ import java.util.SequencedMap;
  * How much one request, and all of them together, may ask of the gateway.
  *
  * @param maxBodyBytes        the largest request body accepted
- * @param maxTokens           the largest {@code max_tokens} a request may ask for
- * @param maxMessages         the most messages a request may hold
- * @param maxRequestsInFlight chat completions served at once, queued ones included; more are answered 503
+ * @param maxTokens           the largest {@code max_tokens} (or {@code max_output_tokens}) a request may ask for
+ * @param maxMessages         the most messages a chat may hold (prompts of a text completion, input items of a response)
+ * @param maxRequestsInFlight model requests served at once, queued ones included; more are answered 503
  */
 public record LimitSettings(int maxBodyBytes, int maxTokens, int maxMessages, int maxRequestsInFlight) {
 
