@@ -46,11 +46,11 @@ import java.util.concurrent.Executors;
  *                 └─ Access    API key (API_KEYS, KEYS_FILE) → 401; budget, at once, rate → 429;
  *                    │         tokens charged and usage counted at the end
  *                    └─ ModelEndpoint body (MAX_BODY_BYTES → 413), parse → 400, check → 400,
- *                       │             a model the key may not use → 403
- *                       └─ Worker     echo locally, or RoutingWorker:
+ *                       │             a model the key may not use → 403; the builder's RequestChecks
+ *                       └─ Worker     echo locally, the builder's worker, or RoutingWorker:
  *                          │            model (after aliases) → pool of backends → 404
  *                          │            a free slot, or the fair queue → 429 / 503
- *                          │            least-loaded / prefix affinity / round robin, bounded
+ *                          │            least-loaded / prefix affinity / round robin (or a RoutingPolicy), bounded
  *                          │            call it → 502 / 504; another backend before the first byte
  *                          └─ answer  JSON, or SSE frames flushed one by one, then [DONE]
  * </pre>
