@@ -25,7 +25,7 @@ final class EmbeddingChecks {
             throw ApiError.invalidRequest("invalid_input", "input", "'input' is required: a string, an array of strings,"
                     + " an array of token ids, or an array of such arrays.");
         }
-        Inputs.check(body.get("input"), "input", MAX_INPUTS);
+        Inputs.check(body.get("input"), "input", MAX_INPUTS, null);
         if (body.get("stream") != null) {
             throw ApiError.invalidRequest("invalid_stream", "stream", "Embeddings do not stream: leave 'stream' out.");
         }
