@@ -36,6 +36,7 @@ class OperationChecksTest {
         "COMPLETION | `{\"prompt\":\"a\",\"echo\":\"yes\"}`  | invalid_echo   | echo      | 'echo' must be true or false.",
         "EMBEDDING  | `{}`                                   | invalid_input  | input     | 'input' is required: a string, an array of strings, an array of token ids, or an array of such arrays.",
         "EMBEDDING  | `{\"input\":[\"\"]}`                   | invalid_input  | input[0]  | input[0] must not be an empty string.",
+        "EMBEDDING  | `{\"input\":\"a\",\"stream\":true}`    | invalid_stream | stream    | Embeddings do not stream: 'stream' must be false or left out.",
         "EMBEDDING  | `{\"input\":\"a\",\"dimensions\":0}`   | invalid_dimensions | dimensions | 'dimensions' must be an integer from 1 to 8192.",
         "EMBEDDING  | `{\"input\":\"a\",\"encoding_format\":\"int8\"}` | invalid_encoding_format | encoding_format | 'encoding_format' must be \"float\" or \"base64\".",
         "EMBEDDING  | `{\"input\":\"a\",\"user\":1}`         | invalid_user   | user      | 'user' must be a string.",
@@ -62,6 +63,8 @@ class OperationChecksTest {
         "COMPLETION | `{\"prompt\":\"a\",\"max_tokens\":1000,\"n\":128,\"best_of\":20,\"logprobs\":5,\"suffix\":\"}\",\"echo\":true}`",
         "COMPLETION | `{\"prompt\":[[1,2],[3]],\"stream\":true,\"stream_options\":{\"include_usage\":true}}`",
         "EMBEDDING  | `{\"input\":[\"a\",\"b\"],\"dimensions\":8192,\"encoding_format\":\"base64\",\"user\":\"u\"}`",
+        "EMBEDDING  | `{\"input\":\"a\",\"stream\":null}`",
+        "EMBEDDING  | `{\"input\":\"a\",\"stream\":false}`",
         "RESPONSE   | `{\"previous_response_id\":\"resp_1\"}`",
         "RESPONSE   | `{\"input\":[{\"role\":\"developer\",\"content\":\"Be brief.\"},{\"type\":\"function_call_output\",\"call_id\":\"c\",\"output\":\"4\"}]}`",
     })
