@@ -23,7 +23,7 @@ final class CompletionChecks {
             throw ApiError.invalidRequest("invalid_prompt", "prompt", "'prompt' is required: a string, an array of strings,"
                     + " an array of token ids, or an array of such arrays.");
         }
-        Inputs.check(body.get("prompt"), "prompt", limits.maxMessages());
+        Inputs.check(body.get("prompt"), "prompt", limits.maxMessages(), "MAX_MESSAGES");
         FieldChecks.stream(body);
         FieldChecks.integer(body, "max_tokens", 1, limits.maxTokens(), "invalid_max_tokens");
         FieldChecks.integer(body, "n", 1, ChatChecks.MAX_CHOICES, "invalid_n");

@@ -1,6 +1,7 @@
 package gateway.openai;
 
 import gateway.http.ApiError;
+import gateway.json.JsonBoolean;
 import gateway.json.JsonObject;
 import gateway.json.JsonString;
 import java.util.Set;
@@ -25,9 +26,10 @@ final class EmbeddingChecks {
             throw ApiError.invalidRequest("invalid_input", "input", "'input' is required: a string, an array of strings,"
                     + " an array of token ids, or an array of such arrays.");
         }
-        Inputs.check(body.get("input"), "input", MAX_INPUTS);
-        if (body.get("stream") != null) {
-            throw ApiError.invalidRequest("invalid_stream", "stream", "Embeddings do not stream: leave 'stream' out.");
+        Inputs.check(body.get("input"), "input", MAX_INPUTS, null);
+        // null is absent, as for every field; false asks for what an embedding is anyway.
+        if (FieldChecks.present(body.get("stream")) && body.get("stream") != JsonBoolean.FALSE) {
+            throw ApiError.invalidRequest("invalid_stream", "stream", "Embeddings do not stream: 'stream' must be false or left out.");
         }
         FieldChecks.integer(body, "dimensions", 1, MAX_DIMENSIONS, "invalid_dimensions");
         var format = body.get("encoding_format");

@@ -18,8 +18,14 @@ final class Inputs {
     private Inputs() {
     }
 
-    /** A string, an array of strings, an array of token ids, or an array of arrays of token ids; none empty. */
-    static void check(JsonValue value, String name, int maxItems) {
+    /**
+     * A string, an array of strings, an array of token ids, or an array of arrays of token
+     * ids; none empty. {@code maxTexts} bounds a batch, the texts of an array: one text given
+     * as token ids is bounded by the body's size, as a string's characters are.
+     *
+     * @param limit the setting {@code maxTexts} comes from, named in the message, or null
+     */
+    static void check(JsonValue value, String name, int maxTexts, String limit) {
         if (value instanceof JsonString s) {
             requireText(s, name);
             return;
@@ -28,12 +34,13 @@ final class Inputs {
             throw invalid(name, "'" + name + "' must be a string, an array of strings, an array of token ids,"
                     + " or an array of such arrays, and not empty.");
         }
-        if (items.size() > maxItems) {
-            throw invalid(name, "'" + name + "' holds " + items.size() + " items; at most " + maxItems + " are accepted.");
-        }
         if (items.get(0) instanceof JsonNumber) {
             tokens(items, name);
             return;
+        }
+        if (items.size() > maxTexts) {
+            throw invalid(name, "'" + name + "' holds " + items.size() + " items; at most " + maxTexts + " are accepted"
+                    + (limit == null ? "" : " (" + limit + ")") + ".");
         }
         for (int i = 0; i < items.size(); i++) {
             String at = name + "[" + i + "]";

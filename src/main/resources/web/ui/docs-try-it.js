@@ -166,7 +166,8 @@ async function send({ method, target, headers, key, body }, signal, answer) {
         if (!clock.first) clock.from = clock.first = performance.now();
         const frame = parse(data);
         answer.event(data, frame);
-        if (frame?.usage) clock.usage = frame.usage;
+        const usage = frame?.usage || frame?.response?.usage; // a Responses stream's is in its last event
+        if (usage) clock.usage = usage;
         answer.time(clock);
       }
     } else {
@@ -222,7 +223,9 @@ function answerView() {
     event(data, frame) {
       eventList.append(el('li', { class: data === '[DONE]' ? 'done' : null }, el('code', {}, data)));
       if (frame?.error) showError(errorFromBody(frame));
-      for (const choice of frame?.choices || []) assembled.textContent += choice.delta?.content ?? '';
+      // A chat chunk's text is in its delta, a text completion's in the choice, a response's in its text deltas.
+      for (const choice of frame?.choices || []) assembled.textContent += choice.delta?.content ?? choice.text ?? '';
+      if (frame?.type === 'response.output_text.delta') assembled.textContent += frame.delta;
     },
     /** Shows a whole body, as JSON when it is; returns the parsed JSON or null. */
     body(text, response) {
@@ -240,7 +243,7 @@ function answerView() {
     /** Time to first token, total, and the generation speed since the first token once usage is known. */
     time({ started, first, from, usage }) {
       const now = performance.now();
-      const tokens = usage?.completion_tokens;
+      const tokens = usage?.completion_tokens ?? usage?.output_tokens;
       const rate = Number.isFinite(tokens) && now > from ? `, ${(tokens / ((now - from) / 1000)).toFixed(1)} tokens/s` : '';
       timing.textContent = `TTFT ${first ? ms(first - started) : '…'}, total ${ms(now - started)}${rate}`;
     },

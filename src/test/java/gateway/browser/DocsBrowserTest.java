@@ -8,12 +8,14 @@ import gateway.Gateway;
 import gateway.config.Settings;
 import gateway.json.Json;
 import gateway.json.JsonObject;
+import gateway.json.JsonValue;
 import gateway.observe.Log;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -130,6 +132,47 @@ class DocsBrowserTest {
         long wide = page.evalLong("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > " + (width + 1)
                 + " && !e.closest('pre, .scroll, .events')).length");
         assertEquals(0, wide, "elements outside a scrolling block reach past the screen");
+    }
+
+    /**
+     * Every operation of the reference has its section and its Try it; the streams of a text
+     * completion ({@code data:} chunks with {@code text}) and of a response (named events with
+     * text deltas, usage in the last) add up to their text and its speed, as chat's do.
+     */
+    @Test
+    void everyOperationIsShownAndEveryKindOfStreamAddsUp(Page page) throws Exception {
+        page.navigate(gateway.uri() + "/docs");
+        page.waitFor("document.querySelector('" + TRY + "')", WAIT);
+        var reference = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway.uri() + "/openapi.json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        int operations = 0;
+        for (JsonValue item : ((JsonObject) Json.parse(reference.body())).object("paths").orElseThrow().members().values()) {
+            for (JsonValue op : ((JsonObject) item).members().values()) {
+                if (op instanceof JsonObject o && o.string("operationId").isPresent()) {
+                    String id = o.string("operationId").get();
+                    assertTrue(page.evalBoolean("Boolean(document.getElementById('" + id + "')?.querySelector('#" + id + "-try'))"), id);
+                    operations++;
+                }
+            }
+        }
+        assertTrue(operations >= 19, "operations: " + operations);
+
+        boolean keyTyped = false;
+        for (String operation : List.of("createCompletion", "createResponse")) {
+            String tryIt = "#" + operation + "-try";
+            page.click(tryIt + " > summary");
+            page.eval("(() => { const s = document.querySelector('" + tryIt + " select'); s.value = 'streaming';"
+                    + " s.dispatchEvent(new Event('change')); })()");
+            if (!keyTyped) {
+                page.click(tryIt + " input[type=password]");
+                page.type(KEY); // offered to every other form from now on
+                keyTyped = true;
+            }
+            page.click(tryIt + " button[type=submit]");
+            page.waitFor("document.querySelector('" + tryIt + " .timing').textContent.endsWith('tokens/s')", WAIT);
+            assertEquals("Echo: hello world", text(page, tryIt + " .assembled"), operation);
+            assertTrue(text(page, tryIt + " .status-line").startsWith("200"), text(page, tryIt + " .status-line"));
+        }
     }
 
     private static void openChatTryIt(Page page) {

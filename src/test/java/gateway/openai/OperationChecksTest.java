@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import gateway.http.ApiError;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +26,8 @@ class OperationChecksTest {
         "COMPLETION | `{\"prompt\":\"\"}`                    | invalid_prompt  | prompt    | 'prompt' must not be an empty string.",
         "COMPLETION | `{\"prompt\":[]}`                      | invalid_prompt  | prompt    | 'prompt' must be a string, an array of strings, an array of token ids, or an array of such arrays, and not empty.",
         "COMPLETION | `{\"prompt\":{}}`                      | invalid_prompt  | prompt    | 'prompt' must be a string, an array of strings, an array of token ids, or an array of such arrays, and not empty.",
-        "COMPLETION | `{\"prompt\":[\"a\",\"b\",\"c\",\"d\"]}` | invalid_prompt | prompt   | 'prompt' holds 4 items; at most 3 are accepted.",
+        "COMPLETION | `{\"prompt\":[\"a\",\"b\",\"c\",\"d\"]}` | invalid_prompt | prompt   | 'prompt' holds 4 items; at most 3 are accepted (MAX_MESSAGES).",
+        "COMPLETION | `{\"prompt\":[[1],[2],[3],[4]]}`       | invalid_prompt  | prompt    | 'prompt' holds 4 items; at most 3 are accepted (MAX_MESSAGES).",
         "COMPLETION | `{\"prompt\":[\"a\",3]}`               | invalid_prompt  | prompt[1] | prompt[1] must be a non-empty string or a non-empty array of token ids.",
         "COMPLETION | `{\"prompt\":[\"a\",\"\"]}`             | invalid_prompt  | prompt[1] | prompt[1] must not be an empty string.",
         "COMPLETION | `{\"prompt\":[1,2.5]}`                  | invalid_prompt  | prompt    | 'prompt' must hold token ids: integers from 0.",
@@ -42,7 +44,7 @@ class OperationChecksTest {
         "EMBEDDING  | `{}`                                   | invalid_input   | input     | 'input' is required: a string, an array of strings, an array of token ids, or an array of such arrays.",
         "EMBEDDING  | `{\"input\":\"\"}`                     | invalid_input   | input     | 'input' must not be an empty string.",
         "EMBEDDING  | `{\"input\":[\"a\",null]}`             | invalid_input   | input[1]  | input[1] must be a non-empty string or a non-empty array of token ids.",
-        "EMBEDDING  | `{\"input\":\"x\",\"stream\":true}`    | invalid_stream  | stream    | Embeddings do not stream: leave 'stream' out.",
+        "EMBEDDING  | `{\"input\":\"x\",\"stream\":true}`    | invalid_stream  | stream    | Embeddings do not stream: 'stream' must be false or left out.",
         "EMBEDDING  | `{\"input\":\"x\",\"dimensions\":0}`   | invalid_dimensions | dimensions | 'dimensions' must be an integer from 1 to 8192.",
         "EMBEDDING  | `{\"input\":\"x\",\"encoding_format\":\"int8\"}` | invalid_encoding_format | encoding_format | 'encoding_format' must be \"float\" or \"base64\".",
         "EMBEDDING  | `{\"input\":\"x\",\"user\":5}`         | invalid_user    | user      | 'user' must be a string.",
@@ -75,12 +77,25 @@ class OperationChecksTest {
         "COMPLETION | `{\"prompt\":[[1,2],[3]],\"stream\":true,\"stream_options\":{\"include_usage\":true}}`",
         "COMPLETION | `{\"prompt\":\"x\",\"temperature\":null,\"n\":null}`",
         "EMBEDDING  | `{\"input\":[\"a\",[1,2]],\"dimensions\":8,\"encoding_format\":\"base64\"}`",
+        "EMBEDDING  | `{\"input\":\"a\",\"stream\":null}`",
+        "EMBEDDING  | `{\"input\":\"a\",\"stream\":false}`",
         "RESPONSE   | `{\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hi\"}]},{\"type\":\"function_call_output\",\"call_id\":\"c\",\"output\":\"{}\"}]}`",
         "RESPONSE   | `{\"previous_response_id\":\"resp_1\"}`",
         "RESPONSE   | `{\"input\":\"x\",\"stream\":true,\"max_output_tokens\":16,\"store\":false}`",
     })
     void acceptsWhatOpenAiAccepts(Operation operation, String body) {
         assertDoesNotThrow(() -> parse(operation, body));
+    }
+
+    /**
+     * MAX_MESSAGES bounds how many prompts a request holds, not how long one is: a prompt
+     * of token ids is one text, as long as a string may be.
+     */
+    @ParameterizedTest
+    @CsvSource({"COMPLETION, prompt", "EMBEDDING, input"})
+    void aPromptOfTokenIdsIsOneTextHoweverLong(Operation operation, String field) {
+        String tokens = String.join(",", Collections.nCopies(3000, "42"));
+        assertEquals(1, parse(operation, "{\"" + field + "\":[" + tokens + "]}").inputs().size());
     }
 
     @Test

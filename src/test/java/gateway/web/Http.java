@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,6 +63,31 @@ final class Http {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** One Server-Sent Event: its name (its {@code event:} line; null when it has none) and its data. */
+    record Event(String name, String data) {
+    }
+
+    /** The events of an SSE body, in order; comments (keep-alives) are no events. */
+    static List<Event> events(String body) {
+        var events = new ArrayList<Event>();
+        String name = null;
+        String data = null;
+        for (String line : (body + "\n\n").lines().toList()) {
+            if (line.isEmpty()) {
+                if (data != null) {
+                    events.add(new Event(name, data));
+                }
+                name = null;
+                data = null;
+            } else if (line.startsWith("event: ")) {
+                name = line.substring(7);
+            } else if (line.startsWith("data: ")) {
+                data = data == null ? line.substring(6) : data + "\n" + line.substring(6);
+            }
+        }
+        return events;
     }
 
     /** The payloads of an SSE body's {@code data:} lines, in order. */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -121,9 +122,8 @@ record OpenApi(JsonObject root) {
 
     /**
      * What a live answer does that its documented response does not say: a header it does not
-     * list, a media type it has no schema for, a body off that schema. An event stream must be
-     * chunks of the schema, or the Error schema's frame the description promises, ending with
-     * {@code [DONE]}.
+     * list, a media type it has no schema for, a body off that schema, an event stream framed
+     * otherwise than its example ({@link #streamProblems}).
      */
     List<String> problems(JsonObject documented, Http.Answer live) {
         var problems = new ArrayList<String>();
@@ -136,17 +136,43 @@ record OpenApi(JsonObject root) {
         if (schema == null) {
             problems.add("no schema for " + mediaType);
         } else if (mediaType.equals("text/event-stream")) {
-            List<String> frames = Http.dataFrames(live.body());
-            if (frames.isEmpty() || !frames.getLast().equals("[DONE]")) {
-                problems.add("the stream does not end with [DONE]: " + frames);
-            }
-            for (String frame : frames.subList(0, Math.max(0, frames.size() - 1))) {
-                JsonValue chunk = Json.parse(frame);
-                boolean error = chunk instanceof JsonObject o && o.has("error");
-                problems.addAll(SchemaCheck.problems(this, error ? pointer("#/components/schemas/Error") : schema, chunk));
-            }
+            String example = string(((JsonObject) object(documented, "content").get(mediaType)).get("example"));
+            problems.addAll(streamProblems(schema, example, Http.events(live.body())));
         } else if (mediaType.equals("application/json")) {
             problems.addAll(SchemaCheck.problems(this, schema, Json.parse(live.body())));
+        }
+        return problems;
+    }
+
+    /**
+     * What an event stream does that its documentation does not say. It is framed as its
+     * example is: unnamed chunks ending with {@code [DONE]}, or (the Responses API) events
+     * each named after its {@code type}, ending with the event the example ends with and no
+     * {@code [DONE]}. Each is of the schema, except a failure's last frame, which the
+     * descriptions promise: the Error schema's, unnamed, then {@code [DONE]}.
+     */
+    private List<String> streamProblems(JsonObject schema, String example, List<Http.Event> events) {
+        var problems = new ArrayList<String>();
+        boolean named = example != null && example.contains("event: ");
+        boolean done = !events.isEmpty() && events.getLast().data().equals("[DONE]");
+        List<Http.Event> frames = done ? events.subList(0, events.size() - 1) : events;
+        boolean failed = false;
+        for (Http.Event frame : frames) {
+            JsonValue chunk = Json.parse(frame.data());
+            failed = chunk instanceof JsonObject o && o.has("error");
+            problems.addAll(SchemaCheck.problems(this, failed ? pointer("#/components/schemas/Error") : schema, chunk));
+            String type = !failed && named && chunk instanceof JsonObject o ? string(o.get("type")) : null;
+            if (!Objects.equals(type, frame.name())) {
+                problems.add("the event " + frame.data() + " is named " + frame.name() + ", not " + type);
+            }
+        }
+        if (named && !failed) {
+            String last = example.substring(example.lastIndexOf("event: ") + 7).lines().findFirst().orElseThrow();
+            if (done || frames.isEmpty() || !last.equals(frames.getLast().name())) {
+                problems.add("the stream does not end with the event " + last + " alone: " + events);
+            }
+        } else if (!done) {
+            problems.add("the stream does not end with [DONE]: " + events);
         }
         return problems;
     }

@@ -18,6 +18,7 @@ import gateway.web.OpenApi.Operation;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +45,13 @@ class OpenApiDocumentTest {
     /** The web pages' routes: pages, not API, so not in the reference. Checked to exist, so the list cannot go stale. */
     static final Set<String> PAGES = Set.of("GET /", "GET /console", "GET /docs", "GET /openapi.json", "GET /ui/{file}",
             "GET /favicon.ico");
+
+    /** The model operations, each with the request examples it must have: a streamed one when it streams. */
+    static final Map<String, List<String>> MODEL_ROUTES = Map.of(
+            "POST /v1/chat/completions", List.of("basic", "streaming"),
+            "POST /v1/completions", List.of("basic", "streaming"),
+            "POST /v1/embeddings", List.of("basic", "base64", "dimensions"),
+            "POST /v1/responses", List.of("basic", "streaming"));
 
     static Gateway gateway;
     static OpenApi api;
@@ -114,10 +123,13 @@ class OpenApiDocumentTest {
                 }
             }
         }
-        var chat = api.operation("POST /v1/chat/completions");
-        assertEquals(List.of("basic", "streaming"), List.copyOf(api.requestExamples(chat).keySet()));
-        var media = OpenApi.object(api.response(chat, 200), "content").members().keySet();
-        assertEquals(Set.of("application/json", "text/event-stream"), media);
+        MODEL_ROUTES.forEach((route, examples) -> {
+            var op = api.operation(route);
+            assertEquals(examples, List.copyOf(api.requestExamples(op).keySet()), route);
+            var media = OpenApi.object(api.response(op, 200), "content").members().keySet();
+            boolean streams = examples.contains("streaming");
+            assertEquals(streams ? Set.of("application/json", "text/event-stream") : Set.of("application/json"), media, route);
+        });
     }
 
     @Test
@@ -196,6 +208,38 @@ class OpenApiDocumentTest {
         assertTrue(calls > operations.size(), "calls: " + calls);
     }
 
+    /**
+     * Echo mode's vectors are as the reference says: 1536 numbers unless {@code dimensions}
+     * says (base64: 4 bytes a number), and at most as many numbers a request as it says,
+     * floats and base64 each.
+     */
+    @Test
+    void echoEmbeddingsAreAsDescribed() {
+        var op = api.operation("POST /v1/embeddings");
+        String description = op.json().string("description").orElseThrow();
+        assertTrue(description.contains("1536 numbers long unless `dimensions` says"), description);
+        for (var example : api.requestExamples(op).entrySet()) {
+            var request = (JsonObject) example.getValue();
+            long length = request.longValue("dimensions").orElse(1536L);
+            var answer = Http.send("POST", gateway.uri().resolve(op.path()), request.toJson(), authorization(op));
+            for (JsonValue item : ((JsonObject) Json.parse(answer.body())).array("data").orElseThrow().values()) {
+                JsonValue vector = ((JsonObject) item).get("embedding");
+                long numbers = vector instanceof JsonString s ? Base64.getDecoder().decode(s.value()).length / 4 : ((JsonArray) vector).size();
+                assertEquals(length, numbers, example.getKey());
+            }
+        }
+        for (String format : List.of("float", "base64")) {
+            // 8192-number vectors, one more of them than echo mode answers in this format
+            String inputs = String.join(",", Collections.nCopies(format.equals("float") ? 33 : 257, "\"a\""));
+            String request = "{\"input\":[" + inputs + "],\"dimensions\":8192,\"encoding_format\":\"" + format + "\"}";
+            var answer = Http.send("POST", gateway.uri().resolve(op.path()), request, authorization(op));
+            var error = ((JsonObject) Json.parse(answer.body())).object("error").orElseThrow();
+            assertEquals("too_many_numbers", error.string("code").orElseThrow(), answer.body());
+            var most = Pattern.compile("at most (\\d+) numbers").matcher(error.string("message").orElseThrow());
+            assertTrue(most.find() && description.contains(" " + most.group(1) + " "), format + ": " + answer.body());
+        }
+    }
+
     /** The operation's path with each path parameter that documents an {@code example} filled with it. */
     private static String withExamples(Operation op) {
         String path = op.path();
@@ -217,17 +261,32 @@ class OpenApiDocumentTest {
     }
 
     /**
-     * Every bound the request schema states (minimum, maximum, minItems, maxItems,
-     * minLength, required) is the gateway's: the basic example changed to the bound is
-     * served, changed past it is refused with 400, {@code param} naming the field and a
-     * code the 400 response lists.
+     * Every bound a model operation's request schema states (minimum, maximum, minItems,
+     * maxItems, minLength, required) is the gateway's: the basic example changed to the
+     * bound is served, changed past it is refused with 400, {@code param} naming the field
+     * and a code the 400 response lists.
      */
     @Test
     void theRequestSchemasLimitsAreTheGatewaysLimits() {
-        var chat = api.operation("POST /v1/chat/completions");
-        var basic = (JsonObject) api.requestExamples(chat).get("basic");
-        var schema = (JsonObject) api.pointer("#/components/schemas/ChatCompletionRequest");
-        Set<String> codes = OpenApi.codes(api.response(chat, 400));
+        int total = 0;
+        for (String route : MODEL_ROUTES.keySet()) {
+            int checks = checkLimits(api.operation(route));
+            assertTrue(checks >= 8, route + ": bounds checked: " + checks);
+            total += checks;
+        }
+        assertTrue(total >= 60, "bounds checked: " + total);
+    }
+
+    private int checkLimits(Operation op) {
+        var examples = api.requestExamples(op);
+        var basic = (JsonObject) examples.get("basic");
+        if (op.path().equals("/v1/embeddings")) {
+            // Echo mode answers at most 262,144 numbers: 2,048 inputs fit only with short vectors.
+            basic = basic.with("dimensions", new JsonNumber("1"));
+        }
+        var schema = (JsonObject) api.resolve(OpenApi.object(OpenApi.object(OpenApi.object(op.json(), "requestBody"), "content"),
+                "application/json").get("schema"));
+        Set<String> codes = OpenApi.codes(api.response(op, 400));
         int checks = 0;
         for (var property : OpenApi.object(schema, "properties").members().entrySet()) {
             String name = property.getKey();
@@ -242,24 +301,35 @@ class OpenApiDocumentTest {
                         int sign = bound.startsWith("min") ? -1 : 1;
                         BigDecimal step = !bound.endsWith("imum") || variant.get("type").toJson().contains("integer")
                                 ? BigDecimal.ONE : new BigDecimal("0.5");
-                        assertServed(chat, basic.with(name, valueOf(basic, name, bound, limit)), name + " at its " + bound);
+                        JsonValue item = itemOf(examples, name);
+                        assertServed(op, basic.with(name, valueOf(item, bound, limit)), name + " at its " + bound);
                         var past = limit.add(step.multiply(BigDecimal.valueOf(sign)));
-                        assertRefused(chat, basic.with(name, valueOf(basic, name, bound, past)), name, codes);
+                        assertRefused(op, basic.with(name, valueOf(item, bound, past)), name, codes);
                         checks++;
                     }
                 }
             }
         }
-        for (JsonValue required : schema.array("required").orElseThrow().values()) {
+        for (JsonValue required : schema.array("required").orElse(JsonArray.of()).values()) {
             String name = ((JsonString) required).value();
-            assertRefused(chat, basic.toBuilder().remove(name).build(), name, codes);
+            assertRefused(op, basic.toBuilder().remove(name).build(), name, codes);
             checks++;
         }
-        assertTrue(checks >= 12, "bounds checked: " + checks);
+        return checks;
     }
 
-    /** A value of {@code name} at {@code size}: a number, or an array or string of that length. */
-    private static JsonValue valueOf(JsonObject basic, String name, String bound, BigDecimal size) {
+    /** An item for an array of {@code name}: the first of an example's, else a string. */
+    private static JsonValue itemOf(Map<String, JsonValue> examples, String name) {
+        for (JsonValue example : examples.values()) {
+            if (((JsonObject) example).get(name) instanceof JsonArray list && list.size() > 0) {
+                return list.get(0);
+            }
+        }
+        return new JsonString("stop");
+    }
+
+    /** A value at {@code size}: a number, or a string of that length, or an array of that many {@code item}s. */
+    private static JsonValue valueOf(JsonValue item, String bound, BigDecimal size) {
         if (bound.endsWith("imum")) {
             return new JsonNumber(size.toPlainString());
         }
@@ -267,22 +337,21 @@ class OpenApiDocumentTest {
         if (bound.endsWith("Length")) {
             return new JsonString("m".repeat(n));
         }
-        JsonValue item = basic.array(name).map(list -> list.get(0)).orElse(new JsonString("stop"));
         return new JsonArray(Collections.nCopies(n, item));
     }
 
-    private void assertServed(Operation chat, JsonObject body, String what) {
-        var answer = Http.send("POST", gateway.uri().resolve(chat.path()), body.toJson(), authorization(chat));
+    private void assertServed(Operation op, JsonObject body, String what) {
+        var answer = Http.send("POST", gateway.uri().resolve(op.path()), body.toJson(), authorization(op));
         assertEquals(200, answer.status(), what + ": " + answer.body());
     }
 
-    private void assertRefused(Operation chat, JsonObject body, String name, Set<String> codes) {
-        var answer = Http.send("POST", gateway.uri().resolve(chat.path()), body.toJson(), authorization(chat));
+    private void assertRefused(Operation op, JsonObject body, String name, Set<String> codes) {
+        var answer = Http.send("POST", gateway.uri().resolve(op.path()), body.toJson(), authorization(op));
         assertEquals(400, answer.status(), name + ": " + answer.body());
         var error = ((JsonObject) Json.parse(answer.body())).object("error").orElseThrow();
         assertEquals(name, error.string("param").orElse(null), answer.body());
         assertTrue(codes.contains(error.string("code").orElseThrow()), "undocumented code: " + answer.body());
-        assertEquals(List.of(), api.problems(api.response(chat, 400), answer));
+        assertEquals(List.of(), api.problems(api.response(op, 400), answer));
     }
 
     /** The Authorization header the operation's security asks for, as name and value. */

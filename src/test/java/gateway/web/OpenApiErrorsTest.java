@@ -4,20 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import gateway.Gateway;
 import gateway.config.Settings;
 import gateway.http.ApiError;
 import gateway.json.Json;
 import gateway.json.JsonObject;
+import gateway.json.JsonString;
 import gateway.json.JsonValue;
 import gateway.mock.MockBackend;
 import gateway.mock.MockOptions;
+import gateway.mock.Shape;
 import gateway.observe.Log;
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +51,13 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpenApiErrorsTest {
     static final String CHAT = "POST /v1/chat/completions";
+    static final String COMPLETION = "POST /v1/completions";
+    static final String EMBEDDING = "POST /v1/embeddings";
+    static final String RESPONSE = "POST /v1/responses";
     static final String HELLO = "{\"messages\":[{\"role\":\"user\",\"content\":\"hello world\"}]}";
+    /** The least request of each model operation. */
+    static final Map<String, String> HELLOS = Map.of(CHAT, HELLO, COMPLETION, "{\"prompt\":\"hello world\"}",
+            EMBEDDING, "{\"input\":\"hello world\"}", RESPONSE, "{\"input\":\"hello world\"}");
     static final String[] KEY = {"Authorization", "Bearer " + OpenApiDocumentTest.KEY};
     static final String[] ADMIN = {"Authorization", "Bearer " + OpenApiDocumentTest.ADMIN_KEY};
 
@@ -71,7 +84,7 @@ class OpenApiErrorsTest {
 
     @Test
     @Order(1)
-    void whatChatRequestsProvokeIsDocumented() {
+    void whatModelRequestsProvokeIsDocumented() {
         URI chat = at("/v1/chat/completions");
         var cases = List.of(
                 chat400("a body that is not JSON", "invalid_json", "{\"messages\":"),
@@ -87,7 +100,33 @@ class OpenApiErrorsTest {
                 chat400("presence penalty under -2", "invalid_presence_penalty", HELLO.replace("{", "{\"presence_penalty\":-3,")),
                 chat400("frequency penalty not a number", "invalid_frequency_penalty", HELLO.replace("{", "{\"frequency_penalty\":\"x\",")),
                 chat400("five stop sequences", "invalid_stop", HELLO.replace("{", "{\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"],")),
+                model400(COMPLETION, "no prompt", "invalid_prompt", "{\"max_tokens\":16}"),
+                model400(COMPLETION, "best_of over 20", "invalid_best_of", "{\"best_of\":21,"),
+                model400(COMPLETION, "logprobs over 5", "invalid_logprobs", "{\"logprobs\":6,"),
+                model400(COMPLETION, "a suffix not a string", "invalid_suffix", "{\"suffix\":1,"),
+                model400(COMPLETION, "echo not a boolean", "invalid_echo", "{\"echo\":\"yes\","),
+                model400(COMPLETION, "no token allowed", "invalid_max_tokens", "{\"max_tokens\":0,"),
+                model400(COMPLETION, "stream options without a stream", "invalid_stream_options", "{\"stream_options\":{},"),
+                model400(EMBEDDING, "an empty input", "invalid_input", "{\"input\":[\"\"]}"),
+                model400(EMBEDDING, "a stream", "invalid_stream", "{\"stream\":true,"),
+                model400(EMBEDDING, "no dimension", "invalid_dimensions", "{\"dimensions\":0,"),
+                model400(EMBEDDING, "an unknown encoding", "invalid_encoding_format", "{\"encoding_format\":\"int8\","),
+                model400(EMBEDDING, "a user not a string", "invalid_user", "{\"user\":7,"),
+                model400(EMBEDDING, "more numbers than echo mode answers", "too_many_numbers",
+                        "{\"input\":[" + String.join(",", Collections.nCopies(33, "\"a\"")) + "],\"dimensions\":8192}"),
+                model400(RESPONSE, "an item of no role or type", "invalid_input", "{\"input\":[{\"content\":\"x\"}]}"),
+                model400(RESPONSE, "instructions not a string", "invalid_instructions", "{\"instructions\":[],"),
+                model400(RESPONSE, "a previous response id not a string", "invalid_previous_response_id", "{\"previous_response_id\":1,"),
+                model400(RESPONSE, "no output token allowed", "invalid_max_output_tokens", "{\"max_output_tokens\":0,"),
+                model400(RESPONSE, "store not a boolean", "invalid_store", "{\"store\":\"no\","),
+                model400(RESPONSE, "too hot", "invalid_temperature", "{\"temperature\":2.5,"),
                 new Case("no key", 401, "missing_api_key", CHAT, () -> Http.send("POST", chat, HELLO)),
+                new Case("no key for a text completion", 401, "missing_api_key", COMPLETION,
+                        () -> Http.send("POST", at("/v1/completions"), HELLOS.get(COMPLETION))),
+                new Case("no key for embeddings", 401, "missing_api_key", EMBEDDING,
+                        () -> Http.send("POST", at("/v1/embeddings"), HELLOS.get(EMBEDDING))),
+                new Case("no key for a response", 401, "missing_api_key", RESPONSE,
+                        () -> Http.send("POST", at("/v1/responses"), HELLOS.get(RESPONSE))),
                 new Case("an unknown key", 401, "invalid_api_key", CHAT,
                         () -> Http.send("POST", chat, HELLO, "Authorization", "Bearer gw-nobody")),
                 new Case("a body over MAX_BODY_BYTES", 413, "request_too_large", CHAT,
@@ -215,6 +254,74 @@ class OpenApiErrorsTest {
         }
     }
 
+    /**
+     * The other operations through backends: each example as an OpenAI-compatible backend
+     * answers it, as documented; a model no backend serves; a prompt API asked for
+     * embeddings, or for two prompts at once; and a Responses stream its backend cuts, which
+     * ends with the documented error frame.
+     */
+    @Test
+    @Order(1)
+    void theOtherOperationsThroughBackendsAreDocumented() throws IOException {
+        HttpServer cut = cutResponsesStream();
+        try (var ok = MockBackend.start("127.0.0.1", 0, words().models("mock-model").build());
+                var prompt = MockBackend.start("127.0.0.1", 0, words().shape(Shape.CHAT).models("prompt-model").build())) {
+            var settings = new HashMap<>(Map.of("PORT", "0", "BACKENDS", "ok,prompt,cut",
+                    "BACKEND_OK_URL", ok.uri().toString(), "BACKEND_OK_MODELS", "mock-model",
+                    "BACKEND_PROMPT_URL", prompt.uri().toString(), "BACKEND_PROMPT_MODELS", "prompt-model",
+                    "BACKEND_PROMPT_KIND", "prompt", "BACKEND_PROMPT_PATH", Shape.CHAT.path()));
+            settings.put("BACKEND_CUT_URL", "http://127.0.0.1:" + cut.getAddress().getPort());
+            settings.put("BACKEND_CUT_MODELS", "cut-model");
+            try (var backed = Gateway.start(Settings.from(settings), new Log(line -> { }))) {
+                for (String route : List.of(COMPLETION, EMBEDDING, RESPONSE)) {
+                    var op = api.operation(route);
+                    URI uri = backed.uri().resolve(op.path());
+                    for (var example : api.requestExamples(op).entrySet()) {
+                        String body = ((JsonObject) example.getValue()).with("model", new JsonString("mock-model")).toJson();
+                        var answer = Http.send("POST", uri, body);
+                        assertEquals(200, answer.status(), route + " " + example.getKey() + ": " + answer.body());
+                        assertEquals(List.of(), api.problems(api.response(op, 200), answer), route + " " + example.getKey());
+                    }
+                    assertDocumented(new Case("a model no backend serves", 404, "model_not_found", route,
+                            () -> Http.send("POST", uri, HELLOS.get(route).replace("{", "{\"model\":\"nope\","))));
+                }
+                URI embeddings = backed.uri().resolve("/v1/embeddings");
+                URI completions = backed.uri().resolve("/v1/completions");
+                assertDocumented(new Case("embeddings from a prompt API", 400, "unsupported_operation", EMBEDDING,
+                        () -> Http.send("POST", embeddings, "{\"model\":\"prompt-model\",\"input\":\"hello\"}")));
+                assertDocumented(new Case("two prompts for a prompt API", 400, "invalid_prompt", COMPLETION,
+                        () -> Http.send("POST", completions, "{\"model\":\"prompt-model\",\"prompt\":[\"a\",\"b\"]}")));
+
+                var answer = Http.send("POST", backed.uri().resolve("/v1/responses"), "{\"model\":\"cut-model\",\"stream\":true,\"input\":\"hi\"}");
+                assertEquals(200, answer.status());
+                var events = Http.events(answer.body());
+                assertEquals("response.created", events.getFirst().name(), answer.body());
+                var error = (JsonObject) Json.parse(events.get(events.size() - 2).data());
+                assertEquals("backend_error", error.object("error").orElseThrow().string("code").orElseThrow(), answer.body());
+                assertEquals(List.of(), api.problems(api.response(api.operation(RESPONSE), 200), answer), answer.body());
+            }
+        } finally {
+            cut.stop(0);
+        }
+    }
+
+    /** A Responses backend whose stream stops after its first event, before {@code response.completed}. */
+    private static HttpServer cutResponsesStream() throws IOException {
+        var server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/responses", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+                exchange.sendResponseHeaders(200, 0);
+                exchange.getResponseBody().write(("event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,"
+                        + "\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":1,\"status\":\"in_progress\","
+                        + "\"model\":\"cut-model\",\"output\":[],\"usage\":null}}\n\n").getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        server.start();
+        return server;
+    }
+
     /** Every error ApiError's factories make, made with placeholder arguments, is in a documented response of its status. */
     @Test
     @Order(1)
@@ -303,6 +410,15 @@ class OpenApiErrorsTest {
 
     private static Case chat400(String name, String code, String body) {
         return new Case(name, 400, code, CHAT, () -> Http.send("POST", at("/v1/chat/completions"), body, KEY));
+    }
+
+    /**
+     * A request of {@code route}: {@code body} whole when it is an object, else (ending with a
+     * comma) the members it puts before those of the operation's least request.
+     */
+    private static Case model400(String route, String name, String code, String body) {
+        String request = body.endsWith(",") ? body + HELLOS.get(route).substring(1) : body;
+        return new Case(name, 400, code, route, () -> Http.send("POST", at(route.substring(5)), request, KEY));
     }
 
     private static Case admin400(String name, String code, String method, String path, String body) {
