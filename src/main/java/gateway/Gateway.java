@@ -89,6 +89,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(Settings settings, Log log, Extensions extensions) throws IOException {
         this.settings = settings;
         this.extensions = extensions;
+        log.level(settings.log().level());
         JdkProperties.setTimeouts(settings.server()); // once per JVM: the first gateway's settings hold
         // First: a key store that cannot be read stops the start, and takes the exporter's thread down with it.
         this.telemetry = new Telemetry(settings.telemetry(), metrics::toOtlp, metrics.export());

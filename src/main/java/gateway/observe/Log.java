@@ -6,16 +6,34 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
  * The structured log: one JSON object per line, each with {@code time}, {@code level}
  * and {@code event} first, then the event's fields. Lines go to a sink (standard output
- * for the jar; a list in tests).
+ * for the jar; a list in tests). Lines below the log's {@link Level} are dropped.
  */
 public final class Log {
+    /** How much a line matters, least first: a log at one level drops the lines of those before it. */
+    public enum Level {
+        /** Detail for finding a fault (the gateway writes no such line yet). */
+        DEBUG,
+        /** What happened: a request served, a start, a reload. */
+        INFO,
+        /** Something to look at: a request that ended in a 5xx, a backend down, a setting that needs a restart. */
+        WARN,
+        /** A bug in the gateway. */
+        ERROR;
+
+        /** As the line writes it: {@code info}. */
+        private final String text = name().toLowerCase(Locale.ROOT);
+    }
+
     private final Consumer<String> sink;
+    /** Read for every line and changed by a reload (LOG_LEVEL): volatile, so the change is seen at once. */
+    private volatile Level level = Level.INFO;
 
     /**
      * A log writing to {@code sink}.
@@ -24,6 +42,15 @@ public final class Log {
      */
     public Log(Consumer<String> sink) {
         this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /**
+     * From now on, drops the lines below {@code level}.
+     *
+     * @param level the least a line must matter to be written
+     */
+    public void level(Level level) {
+        this.level = Objects.requireNonNull(level, "level");
     }
 
     /** {@return a log writing to standard output, one line per event} */
@@ -49,7 +76,7 @@ public final class Log {
      * @param fields the fields, alternately a name and its value (a string, number, boolean or null)
      */
     public void info(String event, Object... fields) {
-        write("info", event, fields);
+        write(Level.INFO, event, fields);
     }
 
     /**
@@ -59,7 +86,7 @@ public final class Log {
      * @param fields the fields, alternately a name and its value (a string, number, boolean or null)
      */
     public void warn(String event, Object... fields) {
-        write("warn", event, fields);
+        write(Level.WARN, event, fields);
     }
 
     /**
@@ -68,7 +95,11 @@ public final class Log {
      * @param s what is known of the request
      */
     public void request(RequestSummary s) {
-        write(s.status() >= 500 ? "warn" : "info", "request",
+        Level level = s.status() >= 500 ? Level.WARN : Level.INFO;
+        if (dropped(level)) {
+            return; // before the fields are gathered: a request line costs nothing when it is not written
+        }
+        write(level, "request",
                 "request_id", s.requestId(),
                 "trace_id", s.traceId(),
                 "span_id", s.spanId(),
@@ -103,7 +134,7 @@ public final class Log {
     public void unexpected(String requestId, Throwable failure) {
         var trace = new StringWriter();
         failure.printStackTrace(new PrintWriter(trace));
-        write("error", "unexpected_exception", "request_id", requestId, "exception", trace.toString());
+        write(Level.ERROR, "unexpected_exception", "request_id", requestId, "exception", trace.toString());
     }
 
     /** A duration in milliseconds, to the microsecond: written as {@code 1.234}, {@code 0.4} or {@code 0}. */
@@ -133,9 +164,12 @@ public final class Log {
      * line is written straight as JSON text: one is made for every request, and building
      * a JSON object first (then copying and writing it) cost more than the file write.
      */
-    private void write(String level, String event, Object... fields) {
+    private void write(Level level, String event, Object... fields) {
+        if (dropped(level)) {
+            return;
+        }
         var line = new StringBuilder(640).append("{\"time\":\"").append(Instant.now()).append("\",\"level\":");
-        Json.quoteInto(line, level);
+        Json.quoteInto(line, level.text);
         line.append(",\"event\":");
         Json.quoteInto(line, event);
         for (int i = 0; i + 1 < fields.length; i += 2) {
@@ -145,6 +179,10 @@ public final class Log {
             appendValue(line, fields[i + 1]);
         }
         sink.accept(line.append('}').toString());
+    }
+
+    private boolean dropped(Level line) {
+        return line.compareTo(level) < 0;
     }
 
     private static void appendValue(StringBuilder line, Object value) {

@@ -58,6 +58,7 @@ class SettingsTest {
         "MAX_BODY_BYTES    | 0             | MAX_BODY_BYTES=0: expected an integer 1..1073741824",
         "HOST              | ' '           | HOST= : expected a value",
         "MAX_REQUESTS_IN_FLIGHT | -1       | MAX_REQUESTS_IN_FLIGHT=-1: expected an integer 0..1000000",
+        "LOG_LEVEL         | verbose       | LOG_LEVEL=verbose: expected one of debug, info, warn, error",
     })
     void badValuesNameTheKeyTheValueAndWhatWasExpected(String key, String value, String message) {
         var e = assertThrows(SettingsException.class, () -> Settings.from(Map.of(key, value)));

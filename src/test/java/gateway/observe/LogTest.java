@@ -53,4 +53,29 @@ class LogTest {
         assertEquals("1.235", second.get("first_frame_ms").toJson(), "rounded to the microsecond");
         assertEquals("0.001", second.get("queue_ms").toJson());
     }
+
+    @Test
+    void aLogDropsTheLinesBelowItsLevelAndTheLevelCanChangeAtRunTime() {
+        List<String> lines = new ArrayList<>();
+        var log = new Log(lines::add);
+        log.info("shown_at_info");
+        log.level(Log.Level.WARN);
+        log.info("dropped");
+        log.request(summary(200));
+        log.request(summary(502));
+        log.warn("shown_at_warn");
+        log.level(Log.Level.ERROR);
+        log.warn("dropped");
+        log.unexpected("id", new IllegalStateException("a bug"));
+        log.level(Log.Level.DEBUG);
+        log.info("shown_at_debug");
+        assertEquals(List.of("shown_at_info", "request", "shown_at_warn", "unexpected_exception", "shown_at_debug"),
+                lines.stream().map(line -> ((JsonObject) Json.parse(line)).string("event").orElseThrow()).toList());
+        assertEquals(502, ((JsonObject) Json.parse(lines.get(1))).longValue("status").orElseThrow(), "a 5xx is a warning");
+    }
+
+    private static RequestSummary summary(int status) {
+        return new RequestSummary(java.time.Instant.now(), "id", "trace", "span", "POST", "/v1/chat/completions", "r", status,
+                1, 1, 0, "m", false, "b", 1, 0, 1, 2, -1, false, null, "127.0.0.1", "ok", null);
+    }
 }
