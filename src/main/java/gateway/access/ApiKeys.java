@@ -74,6 +74,16 @@ public final class ApiKeys {
         return redacted;
     }
 
+    /**
+     * One SHA-256 over every key's name and digest: the same for the same keys under the same
+     * names, so that a reload can tell whether API_KEYS changed without keeping a key.
+     */
+    public String fingerprint() {
+        var all = new StringBuilder();
+        entries.forEach(entry -> all.append(entry.name()).append(':').append(HexFormat.of().formatHex(entry.digest())).append(','));
+        return HexFormat.of().formatHex(Digest.sha256(all.toString()));
+    }
+
     /** The callers' names, a fingerprint for a key without one: never a key. */
     public List<String> names() {
         return entries.stream().map(Entry::name).toList();

@@ -5,6 +5,7 @@ import gateway.access.RateLimiter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.SequencedMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Who may call, and how often.
@@ -55,12 +56,20 @@ public record AccessSettings(ApiKeys apiKeys, RateLimiter.Limits rateLimits, Api
         }
     }
 
-    void effective(SequencedMap<String, String> values) {
-        values.put("API_KEYS", apiKeys.isEmpty() ? "" : Settings.REDACTED + " (" + String.join(", ", apiKeys.names()) + ")");
+    /**
+     * As a reload leaves them: the keys and rates of {@code next}; the admin key and the key
+     * store, which a restart alone changes (the routes and the store's file are set up once), of these.
+     */
+    AccessSettings reloadedWith(AccessSettings next) {
+        return new AccessSettings(next.apiKeys, next.rateLimits, adminKey, keysFile);
+    }
+
+    void effective(SequencedMap<String, String> values, UnaryOperator<String> secret) {
+        values.put("API_KEYS", apiKeys.isEmpty() ? "" : secret.apply(apiKeys.fingerprint()) + " (" + String.join(", ", apiKeys.names()) + ")");
         values.put("RATE_LIMIT_RPM", Integer.toString(rateLimits.requestsPerMinute()));
         values.put("RATE_LIMIT_BURST", Integer.toString(rateLimits.burst()));
         values.put("RATE_LIMIT_TPM", Integer.toString(rateLimits.tokensPerMinute()));
-        values.put("ADMIN_API_KEY", adminKey.isEmpty() ? "" : Settings.REDACTED);
+        values.put("ADMIN_API_KEY", adminKey.isEmpty() ? "" : secret.apply(adminKey.fingerprint()));
         values.put("KEYS_FILE", keysFile == null ? "" : keysFile.toString());
     }
 }

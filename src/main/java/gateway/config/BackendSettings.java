@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.SequencedMap;
+import java.util.function.UnaryOperator;
 
 /**
  * One inference server behind the gateway, declared by name in {@code BACKENDS} and
@@ -88,10 +89,10 @@ public record BackendSettings(String name, URI url, String apiKey, int slots, Li
                 kind, path);
     }
 
-    void effective(SequencedMap<String, String> values) {
+    void effective(SequencedMap<String, String> values, UnaryOperator<String> secret) {
         String p = prefix(name);
         values.put(p + "URL", url.toString());
-        values.put(p + "API_KEY", apiKey.isEmpty() ? "" : Settings.REDACTED);
+        values.put(p + "API_KEY", apiKey.isEmpty() ? "" : secret.apply(apiKey));
         values.put(p + "SLOTS", Integer.toString(slots));
         values.put(p + "MODELS", anyModel ? "*" : String.join(",", models));
         values.put(p + "WEIGHT", Integer.toString(weight));

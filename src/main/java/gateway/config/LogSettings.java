@@ -36,8 +36,8 @@ public record LogSettings(Path file, long maxBytes, int maxFiles, Log.Level leve
         values.put("LOG_MAX_FILES", Integer.toString(maxFiles));
     }
 
-    /** These settings with the level of {@code next}: the level changes at run time, the file only at a restart. */
-    LogSettings withLevelOf(LogSettings next) {
+    /** As a reload leaves them: the level of {@code next}; the file, which a restart alone changes, of these. */
+    LogSettings reloadedWith(LogSettings next) {
         return new LogSettings(file, maxBytes, maxFiles, next.level);
     }
 }

@@ -1,12 +1,17 @@
 package gateway.config;
 
+import gateway.keys.Digest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SequencedMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Every option of the gateway, read once at start: built-in defaults, then the
@@ -124,15 +129,37 @@ public record Settings(ServerSettings server, LimitSettings limits, AccessSettin
      * {@code --print-config} shows: derived values resolved, secrets redacted.
      */
     public SequencedMap<String, String> effective() {
+        return view(secret -> REDACTED);
+    }
+
+    /**
+     * The keys whose values differ in {@code other}, in {@code gateway.env}'s order (then the
+     * keys of backends {@code other} has not). Secrets are compared by their SHA-256, so
+     * neither they nor anything that shows them is kept.
+     */
+    List<String> changedKeys(Settings other) {
+        var mine = view(Settings::digest);
+        var theirs = other.view(Settings::digest);
+        var keys = new LinkedHashSet<>(theirs.keySet());
+        keys.addAll(mine.keySet()); // a backend's keys come and go with it
+        return keys.stream().filter(key -> !Objects.equals(mine.get(key), theirs.get(key))).toList();
+    }
+
+    /** Every key's value in effect, each secret written as {@code secret} makes it. */
+    private SequencedMap<String, String> view(UnaryOperator<String> secret) {
         var values = new LinkedHashMap<String, String>();
         server.effective(values);
-        upstream.effective(values);
+        upstream.effective(values, secret);
         routing.effective(values);
         limits.effective(values);
-        access.effective(values);
+        access.effective(values, secret);
         log.effective(values);
-        telemetry.effective(values);
+        telemetry.effective(values, secret);
         return values;
+    }
+
+    private static String digest(String secret) {
+        return HexFormat.of().formatHex(Digest.sha256(secret));
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SequencedMap;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * OpenTelemetry: where traces and metrics are exported, and which requests are traced. The
@@ -221,7 +223,7 @@ public record TelemetrySettings(boolean disabled, URI tracesUrl, URI metricsUrl,
      * What {@code --print-config} shows: each signal's endpoint and exporter as resolved from
      * the common ones, header values redacted (only their names are shown).
      */
-    void effective(SequencedMap<String, String> values) {
+    void effective(SequencedMap<String, String> values, UnaryOperator<String> secret) {
         values.put("OTEL_SDK_DISABLED", Boolean.toString(disabled));
         values.put("OTEL_SERVICE_NAME", serviceName);
         values.put("OTEL_RESOURCE_ATTRIBUTES", String.join(",", resource.entrySet().stream()
@@ -230,8 +232,8 @@ public record TelemetrySettings(boolean disabled, URI tracesUrl, URI metricsUrl,
         values.put("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", tracesUrl == null ? "" : tracesUrl.toString());
         values.put("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", metricsUrl == null ? "" : metricsUrl.toString());
         values.put("OTEL_EXPORTER_OTLP_HEADERS", "");
-        values.put("OTEL_EXPORTER_OTLP_TRACES_HEADERS", redacted(tracesHeaders));
-        values.put("OTEL_EXPORTER_OTLP_METRICS_HEADERS", redacted(metricsHeaders));
+        values.put("OTEL_EXPORTER_OTLP_TRACES_HEADERS", shown(tracesHeaders, secret));
+        values.put("OTEL_EXPORTER_OTLP_METRICS_HEADERS", shown(metricsHeaders, secret));
         values.put("OTEL_EXPORTER_OTLP_PROTOCOL", PROTOCOL);
         values.put("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", PROTOCOL);
         values.put("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", PROTOCOL);
@@ -247,7 +249,9 @@ public record TelemetrySettings(boolean disabled, URI tracesUrl, URI metricsUrl,
         values.put("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", Boolean.toString(captureContent));
     }
 
-    private static String redacted(Map<String, String> headers) {
-        return headers.isEmpty() ? "" : Settings.REDACTED + " (" + String.join(", ", headers.keySet().stream().sorted().toList()) + ")";
+    /** The headers' names; their values, which may be credentials, only as {@code secret} writes them. */
+    private static String shown(Map<String, String> headers, UnaryOperator<String> secret) {
+        return headers.isEmpty() ? "" : secret.apply(new TreeMap<>(headers).toString())
+                + " (" + String.join(", ", headers.keySet().stream().sorted().toList()) + ")";
     }
 }

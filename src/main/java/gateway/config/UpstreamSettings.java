@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.SequencedMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The inference servers the gateway sends requests to, and how it talks to them. None
@@ -113,13 +114,13 @@ public record UpstreamSettings(List<BackendSettings> backends, Duration timeout,
         return backends.size() == 1 && backends.getFirst().name().equals(BackendSettings.SINGLE);
     }
 
-    void effective(SequencedMap<String, String> values) {
+    void effective(SequencedMap<String, String> values, UnaryOperator<String> secret) {
         BackendSettings first = single() ? backends.getFirst() : null;
         values.put("BACKEND_URL", first == null ? "" : first.url().toString());
-        values.put("BACKEND_API_KEY", first == null || first.apiKey().isEmpty() ? "" : Settings.REDACTED);
+        values.put("BACKEND_API_KEY", first == null || first.apiKey().isEmpty() ? "" : secret.apply(first.apiKey()));
         values.put("BACKENDS", first != null ? "" : String.join(",", backends.stream().map(BackendSettings::name).toList()));
         if (first == null) {
-            backends.forEach(backend -> backend.effective(values));
+            backends.forEach(backend -> backend.effective(values, secret));
         }
         values.put("BACKEND_TIMEOUT_SECONDS", Long.toString(timeout.toSeconds()));
         values.put("BACKEND_CONNECT_TIMEOUT_SECONDS", Long.toString(connectTimeout.toSeconds()));
