@@ -2,6 +2,7 @@ package gateway;
 
 import com.sun.net.httpserver.HttpServer;
 import gateway.access.Access;
+import gateway.access.ApiKeys;
 import gateway.access.InFlightLimit;
 import gateway.access.RateLimiter;
 import gateway.admin.KeyManagement;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * The gateway: an HTTP server whose routes all fit on one screen. Start one (or build one
@@ -72,7 +74,8 @@ public final class Gateway implements AutoCloseable {
     /** After the grace, how long cut streams have to send their error frame before connections close. */
     private static final int CUT_SECONDS = 1;
 
-    private final Settings settings;
+    /** The settings in force: the endpoints ask for them ({@link #settings()}) at each request. */
+    private volatile Settings settings;
     private final Router router;
     private volatile boolean draining;
     private final HttpServer server;
@@ -94,20 +97,20 @@ public final class Gateway implements AutoCloseable {
         // First: a key store that cannot be read stops the start, and takes the exporter's thread down with it.
         this.telemetry = new Telemetry(settings.telemetry(), metrics::toOtlp, metrics.export());
         try {
-            this.keys = openKeys(settings, log);
+            this.keys = openKeys(settings, () -> settings().access().apiKeys(), log);
         } catch (RuntimeException e) {
             telemetry.close(Duration.ZERO);
             throw e;
         }
         this.worker = extensions.workerFor(settings, metrics.routing(), log);
         this.routing = worker instanceof RoutingWorker router ? router : null;
-        var access = new Access(keys.callers(), new RateLimiter(settings.access().rateLimits(), System::nanoTime),
+        var access = new Access(keys.callers(), new RateLimiter(() -> settings().access().rateLimits(), System::nanoTime),
                 keys.usage(), Gateway::epochSeconds);
         var admin = settings.access().adminKey();
         var status = new StatusEndpoints(worker, routing, metrics, settings.echoMode(), () -> draining);
 
         // Checked first, so an overloaded gateway does no work, not even a key lookup, for a request it turns away.
-        var inFlight = new InFlightLimit(settings.limits().maxRequestsInFlight());
+        var inFlight = new InFlightLimit(() -> settings().limits().maxRequestsInFlight());
 
         this.router = new Router(metrics, log, settings.server().cors(), departures, telemetry)
                 .route("POST", "/v1/chat/completions", model(Operation.CHAT, inFlight, access))
@@ -264,7 +267,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The route of a model operation: open, under the in-flight cap, behind the key and limits. */
     private Router.Handler model(Operation operation, InFlightLimit inFlight, Access access) {
-        return whileOpen(inFlight.guard(access.guard(new ModelEndpoint(operation, worker, settings, extensions.check())::handle)));
+        return whileOpen(inFlight.guard(access.guard(new ModelEndpoint(operation, worker, this::settings, extensions.check())::handle)));
     }
 
     /** A route that turns requests away with 503 {@code shutting_down} once the gateway drains. */
@@ -277,9 +280,13 @@ public final class Gateway implements AutoCloseable {
         };
     }
 
-    private static KeyManagement openKeys(Settings settings, Log log) {
+    private Settings settings() {
+        return settings;
+    }
+
+    private static KeyManagement openKeys(Settings settings, Supplier<ApiKeys> apiKeys, Log log) {
         try {
-            return KeyManagement.open(settings.access().keysFile(), settings.access().apiKeys(), log, Gateway::epochSeconds);
+            return KeyManagement.open(settings.access().keysFile(), apiKeys, log, Gateway::epochSeconds);
         } catch (IllegalArgumentException e) {
             throw new SettingsException("KEYS_FILE: " + e.getMessage());
         }

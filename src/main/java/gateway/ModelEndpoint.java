@@ -11,6 +11,7 @@ import gateway.telemetry.BackendAttempt;
 import gateway.telemetry.TraceContext;
 import gateway.worker.Worker;
 import java.io.IOException;
+import java.util.function.Supplier;
 
 /**
  * {@code POST} of one model {@link Operation} ({@code /v1/chat/completions},
@@ -24,21 +25,22 @@ final class ModelEndpoint {
 
     private final Operation operation;
     private final Worker worker;
-    private final Settings settings;
-    private final ModelRequest.Limits limits;
+    private final Supplier<Settings> settings;
     private final RequestCheck check;
 
-    ModelEndpoint(Operation operation, Worker worker, Settings settings, RequestCheck check) {
+    /** @param settings the settings in force, asked at each request: a reload may change the limits */
+    ModelEndpoint(Operation operation, Worker worker, Supplier<Settings> settings, RequestCheck check) {
         this.operation = operation;
         this.worker = worker;
         this.settings = settings;
         this.check = check;
-        this.limits = new ModelRequest.Limits(settings.limits().maxTokens(), settings.limits().maxMessages());
     }
 
     void handle(Exchange exchange) throws IOException {
-        ModelRequest request = ModelRequest.parse(operation, exchange.readBody(settings.limits().maxBodyBytes()),
-                exchange.requestId(), settings.upstream().defaultModel(), limits);
+        Settings now = settings.get();
+        var limits = new ModelRequest.Limits(now.limits().maxTokens(), now.limits().maxMessages());
+        ModelRequest request = ModelRequest.parse(operation, exchange.readBody(now.limits().maxBodyBytes()),
+                exchange.requestId(), now.upstream().defaultModel(), limits);
         exchange.facts().model(request.model());
         exchange.facts().stream(request.stream());
         exchange.trace().request(request);

@@ -5,10 +5,9 @@ import gateway.keys.Digest;
 import gateway.keys.KeyPolicy;
 import gateway.keys.KeyStore;
 import gateway.keys.StoredKey;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Tells who a request comes from: the keys of {@code API_KEYS}, and those of the key
@@ -17,23 +16,23 @@ import java.util.function.LongSupplier;
  * revoking the last key must not open the gateway to everyone.
  */
 public final class Callers {
-    private final ApiKeys settingsKeys;
+    private final Supplier<ApiKeys> settingsKeys;
     private final KeyStore store;
     private final LongSupplier epochSeconds;
-    /** The callers of API_KEYS, made once: they never change. */
-    private final Map<String, Caller> settingsCallers = new HashMap<>();
 
-    /** @param store {@code null} without {@code KEYS_FILE} */
-    public Callers(ApiKeys settingsKeys, KeyStore store, LongSupplier epochSeconds) {
+    /**
+     * @param settingsKeys the keys of {@code API_KEYS}, asked at each request (a reload may change them)
+     * @param store        {@code null} without {@code KEYS_FILE}
+     */
+    public Callers(Supplier<ApiKeys> settingsKeys, KeyStore store, LongSupplier epochSeconds) {
         this.settingsKeys = settingsKeys;
         this.store = store;
         this.epochSeconds = epochSeconds;
-        settingsKeys.names().forEach(name -> settingsCallers.put(name, new Caller(Caller.settingsId(name), name, KeyPolicy.NONE)));
     }
 
     /** Whether anyone may call without a key. */
     public boolean open() {
-        return settingsKeys.isEmpty() && store == null;
+        return settingsKeys.get().isEmpty() && store == null;
     }
 
     /**
@@ -57,10 +56,10 @@ public final class Callers {
             }
             return new Caller(stored.id(), stored.name(), stored.policy());
         }
-        Caller caller = settingsCallers.get(settingsKeys.match(digest));
-        if (caller == null) {
+        String name = settingsKeys.get().match(digest);
+        if (name == null) {
             throw ApiKeys.invalid();
         }
-        return caller;
+        return new Caller(Caller.settingsId(name), name, KeyPolicy.NONE);
     }
 }

@@ -2,7 +2,8 @@ package gateway.access;
 
 import gateway.http.ApiError;
 import gateway.http.Router.Handler;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * How many requests a route serves at once: one more is answered at once with 503
@@ -16,15 +17,15 @@ public final class InFlightLimit {
     /** Heap budgeted per request in flight when the limit is derived from the heap: twice what a stream holds. */
     static final long HEAP_PER_REQUEST = 128 * 1024;
 
-    private final Semaphore permits;
-    private final int limit;
+    private final IntSupplier limit;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
-    public InFlightLimit(int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1: " + limit);
-        }
+    /**
+     * @param limit asked at each request, so that a reload can change it: a lower limit turns
+     *              new requests away until those already let in, which all finish, are fewer
+     */
+    public InFlightLimit(IntSupplier limit) {
         this.limit = limit;
-        this.permits = new Semaphore(limit);
     }
 
     /** The limit that fits a heap of {@code maxHeapBytes} ({@link Runtime#maxMemory()}): 2,048 for 256 MiB. */
@@ -34,14 +35,26 @@ public final class InFlightLimit {
 
     public Handler guard(Handler next) {
         return exchange -> {
-            if (!permits.tryAcquire()) {
-                throw ApiError.overloaded(limit);
-            }
+            enter(limit.getAsInt());
             try {
                 next.handle(exchange);
             } finally {
-                permits.release();
+                inFlight.decrementAndGet();
             }
         };
+    }
+
+    /**
+     * Counts one more request in flight, unless {@code max} already are. Compared and set,
+     * not added then checked: a request turned away never counts, even for a moment.
+     */
+    private void enter(int max) {
+        int now;
+        do {
+            now = inFlight.get();
+            if (now >= max) {
+                throw ApiError.overloaded(max);
+            }
+        } while (!inFlight.compareAndSet(now, now + 1));
     }
 }

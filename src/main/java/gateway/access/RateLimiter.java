@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Per-caller limits: {@code RATE_LIMIT_RPM} requests per minute with a burst, and
@@ -36,12 +37,15 @@ public final class RateLimiter {
     private record Caller(Limits limits, TokenBucket requests, TokenBucket tokens) {
     }
 
-    private final Limits limits;
+    private final Supplier<Limits> limits;
     private final LongSupplier clock;
     private final Map<String, Caller> callers = new ConcurrentHashMap<>();
 
-    /** @param clock nanosecond readings ({@code System::nanoTime}; a fake one in tests) */
-    public RateLimiter(Limits limits, LongSupplier clock) {
+    /**
+     * @param limits the limits of callers without their own, asked at each request (a reload may change them)
+     * @param clock  nanosecond readings ({@code System::nanoTime}; a fake one in tests)
+     */
+    public RateLimiter(Supplier<Limits> limits, LongSupplier clock) {
         this.limits = limits;
         this.clock = clock;
     }
@@ -54,7 +58,7 @@ public final class RateLimiter {
      *         {@code retry-after-ms} and the same headers
      */
     public Map<String, String> admit(String caller) {
-        return admit(caller, limits);
+        return admit(caller, limits.get());
     }
 
     /**
@@ -95,7 +99,7 @@ public final class RateLimiter {
 
     /** The limits of callers without their own. */
     public Limits defaults() {
-        return limits;
+        return limits.get();
     }
 
     /** Charges the tokens a request of {@code caller} used, once they are known. */

@@ -9,6 +9,7 @@ import gateway.observe.Log;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The API keys and their usage: the key store of {@code KEYS_FILE} (none without it),
@@ -21,7 +22,8 @@ public final class KeyManagement implements AutoCloseable {
     private final KeyAdmin keys;
     private final UsageReport report;
 
-    private KeyManagement(KeyStore store, UsageBook usage, Autosave autosave, ApiKeys settingsKeys, LongSupplier epochSeconds) {
+    private KeyManagement(KeyStore store, UsageBook usage, Autosave autosave, Supplier<ApiKeys> settingsKeys,
+            LongSupplier epochSeconds) {
         this.usage = usage;
         this.autosave = autosave;
         this.callers = new Callers(settingsKeys, store, epochSeconds);
@@ -34,9 +36,10 @@ public final class KeyManagement implements AutoCloseable {
      * Opens the key store and its usage, when {@code keysFile} is set; else usage is
      * counted in memory only.
      *
+     * @param settingsKeys the keys of {@code API_KEYS}, asked whenever needed: a reload may change them
      * @throws IllegalArgumentException when a file exists but cannot be read
      */
-    public static KeyManagement open(Path keysFile, ApiKeys settingsKeys, Log log, LongSupplier epochSeconds) {
+    public static KeyManagement open(Path keysFile, Supplier<ApiKeys> settingsKeys, Log log, LongSupplier epochSeconds) {
         if (keysFile == null) {
             return new KeyManagement(null, new UsageBook(), null, settingsKeys, epochSeconds);
         }

@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * API keys as the admin API shows them: the key store's and those of {@code API_KEYS}
@@ -23,11 +24,11 @@ import java.util.List;
  */
 final class KeyView {
     private final KeyStore store;
-    private final ApiKeys settingsKeys;
+    private final Supplier<ApiKeys> settingsKeys;
     private final UsageBook usage;
 
     /** @param store {@code null} without {@code KEYS_FILE} */
-    KeyView(KeyStore store, ApiKeys settingsKeys, UsageBook usage) {
+    KeyView(KeyStore store, Supplier<ApiKeys> settingsKeys, UsageBook usage) {
         this.store = store;
         this.settingsKeys = settingsKeys;
         this.usage = usage;
@@ -39,13 +40,13 @@ final class KeyView {
         if (store != null) {
             store.keys().forEach(key -> keys.add(of(key, now)));
         }
-        settingsKeys.redactedByName().forEach((name, redacted) -> keys.add(settingsKey(name, redacted, now)));
+        settingsKeys.get().redactedByName().forEach((name, redacted) -> keys.add(settingsKey(name, redacted, now)));
         return keys;
     }
 
     /** A key of {@code API_KEYS}, by its id, as JSON; null when none has it. */
     JsonObject settingsKey(String id, long now) {
-        var redacted = settingsKeys.redactedByName();
+        var redacted = settingsKeys.get().redactedByName();
         for (var entry : redacted.entrySet()) {
             if (Caller.settingsId(entry.getKey()).equals(id)) {
                 return settingsKey(entry.getKey(), entry.getValue(), now);
@@ -55,7 +56,7 @@ final class KeyView {
     }
 
     boolean nameTaken(String name, String exceptId) {
-        return settingsKeys.redactedByName().containsKey(name)
+        return settingsKeys.get().redactedByName().containsKey(name)
                 || (store != null && store.keys().stream().anyMatch(key -> key.name().equals(name) && !key.id().equals(exceptId)));
     }
 

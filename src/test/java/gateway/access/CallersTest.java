@@ -37,16 +37,16 @@ class CallersTest {
 
     @Test
     void withAKeyStoreEvenAnEmptyOneKeysAreAskedFor() {
-        assertTrue(new Callers(ApiKeys.parse(""), null, now::get).open());
-        assertFalse(new Callers(ApiKeys.parse("sk-x"), null, now::get).open());
-        assertFalse(new Callers(ApiKeys.parse(""), KeyStore.open(folder.resolve("keys.json")), now::get).open());
+        assertTrue(new Callers(() -> ApiKeys.parse(""), null, now::get).open());
+        assertFalse(new Callers(() -> ApiKeys.parse("sk-x"), null, now::get).open());
+        assertFalse(new Callers(() -> ApiKeys.parse(""), KeyStore.open(folder.resolve("keys.json")), now::get).open());
     }
 
     @Test
     void eachCallerIsKnownByItsKeysIdAndName() throws IOException {
         var store = KeyStore.open(folder.resolve("keys.json"));
         var alice = store.create("alice", LIMITED, null, NOW);
-        var callers = new Callers(ApiKeys.parse("bob:sk-bob-0123456789"), store, now::get);
+        var callers = new Callers(() -> ApiKeys.parse("bob:sk-bob-0123456789"), store, now::get);
 
         assertEquals(new Caller(alice.key().id(), "alice", LIMITED), callers.identify(bearer(alice.secret())::get));
         assertEquals(NOW, store.lastUsed(alice.key().id()), "its use is noted");
@@ -57,7 +57,7 @@ class CallersTest {
     void eachRefusalHasItsOwnCode() throws IOException {
         var store = KeyStore.open(folder.resolve("keys.json"));
         var alice = store.create("alice", KeyPolicy.NONE, NOW + 60, NOW);
-        var callers = new Callers(ApiKeys.parse("bob:sk-bob-0123456789"), store, now::get);
+        var callers = new Callers(() -> ApiKeys.parse("bob:sk-bob-0123456789"), store, now::get);
 
         ApiError missing = refusal(callers, Map.of());
         assertEquals(401, missing.status());

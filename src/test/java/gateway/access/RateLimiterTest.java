@@ -16,7 +16,8 @@ class RateLimiterTest {
     final AtomicLong now = new AtomicLong(1_000_000_000L);
 
     RateLimiter limiter(int rpm, int burst, int tpm) {
-        return new RateLimiter(new RateLimiter.Limits(rpm, burst, tpm), now::get);
+        var limits = new RateLimiter.Limits(rpm, burst, tpm);
+        return new RateLimiter(() -> limits, now::get);
     }
 
     void advanceMillis(long millis) {
