@@ -2,11 +2,11 @@ package gateway;
 
 import com.sun.net.httpserver.HttpServer;
 import gateway.access.Access;
-import gateway.access.ApiKeys;
 import gateway.access.InFlightLimit;
 import gateway.access.RateLimiter;
 import gateway.admin.KeyManagement;
 import gateway.config.Settings;
+import gateway.config.SettingsChange;
 import gateway.config.SettingsException;
 import gateway.http.ApiError;
 import gateway.http.Departures;
@@ -14,19 +14,17 @@ import gateway.http.Router;
 import gateway.observe.Log;
 import gateway.observe.Metrics;
 import gateway.openai.Operation;
-import gateway.route.RoutingWorker;
 import gateway.telemetry.Telemetry;
 import gateway.web.WebPages;
-import gateway.worker.Worker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 
 /**
  * The gateway: an HTTP server whose routes all fit on one screen. Start one (or build one
@@ -80,9 +78,8 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean draining;
     private final HttpServer server;
     private final ExecutorService executor;
-    private final Worker worker;
-    /** The worker when there are backends, to show their states; null in echo mode. */
-    private final RoutingWorker routing;
+    private final WorkerSwitch worker;
+    private final Log log;
     private final Departures departures = new Departures();
     private final Metrics metrics = new Metrics();
     private final KeyManagement keys;
@@ -92,22 +89,22 @@ public final class Gateway implements AutoCloseable {
     private Gateway(Settings settings, Log log, Extensions extensions) throws IOException {
         this.settings = settings;
         this.extensions = extensions;
+        this.log = log;
         log.level(settings.log().level());
         JdkProperties.setTimeouts(settings.server()); // once per JVM: the first gateway's settings hold
         // First: a key store that cannot be read stops the start, and takes the exporter's thread down with it.
         this.telemetry = new Telemetry(settings.telemetry(), metrics::toOtlp, metrics.export());
         try {
-            this.keys = openKeys(settings, () -> settings().access().apiKeys(), log);
+            this.keys = openKeys(settings.access().keysFile(), log);
         } catch (RuntimeException e) {
             telemetry.close(Duration.ZERO);
             throw e;
         }
-        this.worker = extensions.workerFor(settings, metrics.routing(), log);
-        this.routing = worker instanceof RoutingWorker router ? router : null;
+        this.worker = new WorkerSwitch(settings, next -> extensions.workerFor(next, metrics.routing(), log), metrics.routing());
         var access = new Access(keys.callers(), new RateLimiter(() -> settings().access().rateLimits(), System::nanoTime),
                 keys.usage(), Gateway::epochSeconds);
         var admin = settings.access().adminKey();
-        var status = new StatusEndpoints(worker, routing, metrics, settings.echoMode(), () -> draining);
+        var status = new StatusEndpoints(worker, worker::routing, metrics, () -> draining);
 
         // Checked first, so an overloaded gateway does no work, not even a key lookup, for a request it turns away.
         var inFlight = new InFlightLimit(() -> settings().limits().maxRequestsInFlight());
@@ -160,9 +157,7 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             keys.close();
             telemetry.close(Duration.ZERO);
-            if (routing != null) {
-                routing.close();
-            }
+            worker.close();
             throw e;
         }
     }
@@ -223,6 +218,21 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
+     * Puts new settings in force without a restart, as SIGHUP does, and logs the changed keys by
+     * name, never by value ({@link SettingsChange}: what applies at once, what needs a restart).
+     * When backends or routing change, a new router takes new requests; those in flight end on
+     * the old one, which is then closed. The reload's lines use the log level in force before it.
+     */
+    public synchronized SettingsChange reload(Settings next) {
+        var change = SettingsChange.between(settings, next);
+        worker.follow(change.applied()); // first: a router that cannot be made leaves everything as it was
+        settings = change.applied();
+        change.log(log);
+        log.level(settings.log().level());
+        return change;
+    }
+
+    /**
      * Stops taking new work while requests in flight go on: new API requests on open
      * connections get 503 {@code shutting_down}, and {@code /readyz} 503, so that a load
      * balancer sends clients elsewhere. {@link #close()} begins with it.
@@ -259,9 +269,7 @@ public final class Gateway implements AutoCloseable {
         telemetry.close(settings.server().shutdownGrace());
         departures.close();
         keys.close();
-        if (routing != null) {
-            routing.close();
-        }
+        worker.close();
         extensions.close();
     }
 
@@ -284,9 +292,9 @@ public final class Gateway implements AutoCloseable {
         return settings;
     }
 
-    private static KeyManagement openKeys(Settings settings, Supplier<ApiKeys> apiKeys, Log log) {
+    private KeyManagement openKeys(Path keysFile, Log log) {
         try {
-            return KeyManagement.open(settings.access().keysFile(), apiKeys, log, Gateway::epochSeconds);
+            return KeyManagement.open(keysFile, () -> settings().access().apiKeys(), log, Gateway::epochSeconds);
         } catch (IllegalArgumentException e) {
             throw new SettingsException("KEYS_FILE: " + e.getMessage());
         }

@@ -12,21 +12,20 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** The routes that tell about the gateway rather than ask it for work: models, health, readiness, metrics, backends. */
 final class StatusEndpoints {
     private final Worker worker;
-    /** The worker when there are backends, to show their states; null in echo mode. */
-    private final RoutingWorker routing;
+    /** The router in use, to show the backends' states; null in echo mode. A reload may change it. */
+    private final Supplier<RoutingWorker> routing;
     private final Metrics metrics;
-    private final boolean echoMode;
     private final BooleanSupplier draining;
 
-    StatusEndpoints(Worker worker, RoutingWorker routing, Metrics metrics, boolean echoMode, BooleanSupplier draining) {
+    StatusEndpoints(Worker worker, Supplier<RoutingWorker> routing, Metrics metrics, BooleanSupplier draining) {
         this.worker = worker;
         this.routing = routing;
         this.metrics = metrics;
-        this.echoMode = echoMode;
         this.draining = draining;
     }
 
@@ -77,20 +76,22 @@ final class StatusEndpoints {
 
     /** Ready while not stopping and a backend takes requests (always, in echo mode); the body lists each backend's state. */
     void ready(Exchange exchange) throws IOException {
+        RoutingWorker router = routing.get();
         var reason = draining.getAsBoolean() ? Optional.of("the gateway is shutting down") : worker.notReadyReason();
         var body = JsonObject.builder()
                 .put("status", reason.isPresent() ? "unavailable" : "ready")
-                .put("mode", echoMode ? "echo" : "backend")
+                .put("mode", router == null ? "echo" : "backend")
                 .put("reason", reason.orElse(null));
-        if (routing != null) {
-            body.put("backends", routing.backendStates(false).get("data"));
+        if (router != null) {
+            body.put("backends", router.backendStates(false).get("data"));
         }
         exchange.respond(reason.isPresent() ? 503 : 200, body.build());
     }
 
     /** {@code GET /admin/backends}: every backend's address, state, load and counters. */
     void backends(Exchange exchange) throws IOException {
-        exchange.respond(200, routing != null ? routing.backendStates(true)
+        RoutingWorker router = routing.get();
+        exchange.respond(200, router != null ? router.backendStates(true)
                 : JsonObject.builder().put("object", "list").put("queue_depth", 0).put("data", JsonArray.of()).build());
     }
 }
