@@ -61,6 +61,11 @@ curl -s "$echo_gw/v1/chat/completions" -d '{"messages":[{"role":"user","content"
 check "echo chat"                         grep -qF '"content":"Echo: hello world"' echo.json
 curl -s -o /dev/null -w '%{http_code}' "$echo_gw/" >page.code
 check "web page read from the jar"        grep -qx 200 page.code
+# SIGHUP is handled through sun.misc.Signal, of the module jdk.unsupported: the runtime must hold it.
+printf 'MAX_MESSAGES=100\n' >>gateway.env
+kill -HUP "$echo_pid"
+for _ in $(seq 1 40); do grep -q '"event":"settings_reloaded"' "$work/echo.log" && break; sleep 0.05; done
+check "SIGHUP reloads gateway.env"        grep -qF '"event":"settings_reloaded","keys":"MAX_MESSAGES"' "$work/echo.log"
 
 start mock mock mock_backend_started mock --reply "Hello from the packaged mock" || exit 1
 mock_pid=${pids[-1]}

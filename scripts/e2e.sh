@@ -170,6 +170,36 @@ check "SIGTERM: 100 streams end with [DONE]" ended
 check "SIGTERM: no stream was cut"        bash -c "! grep -l '\"error\"' term-*.txt"
 check "SIGTERM: 100 lines logged, then stopped" bash -c "test \$(grep -c '\"event\":\"request\"' stopping.log) -eq 100 && tail -n 1 stopping.log | grep -q '\"event\":\"gateway_stopped\"'"
 
+# SIGHUP: the env file read again while the gateway serves. Keys, limits, the backend and the
+# log level change at once; a key only a restart changes is named, never shown; a file that
+# cannot be used changes nothing and the log says why.
+printf 'PORT=0\nECHO_TOKEN_DELAY_MS=0\nAPI_KEYS=alice:sk-e2e-before\n' >reload.env
+start reloading reloading gateway_started --env-file reload.env || exit 1
+reloading_pid=${pids[-1]}
+curl -s -o hup0.json "$reloading/v1/chat/completions" -H 'Authorization: Bearer sk-e2e-before' -d "$chat"
+check "SIGHUP: echo before"               has hup0.json '"content":"Echo: hello world"'
+printf 'PORT=0\nECHO_TOKEN_DELAY_MS=0\nAPI_KEYS=bob:sk-e2e-after\nBACKEND_URL=%s\nMAX_MESSAGES=1\nLOG_LEVEL=warn\nUI_ENABLED=false\n' "$mock" >reload.env
+kill -HUP "$reloading_pid"
+check "SIGHUP: settings_reloaded names the keys" eventually has reloading.log '"event":"settings_reloaded","keys":"BACKEND_URL,MAX_MESSAGES,API_KEYS,LOG_LEVEL"'
+check "SIGHUP: a restart-only key is named" has reloading.log '"event":"settings_reload_needs_restart","keys":"UI_ENABLED"'
+curl -s -o hup1.json -w '%{http_code}' "$reloading/v1/chat/completions" -H 'Authorization: Bearer sk-e2e-before' -d "$chat" >hup1.code
+check "SIGHUP: the removed key 401"       bash -c "grep -q 401 hup1.code && grep -q '\"code\":\"invalid_api_key\"' hup1.json"
+curl -s -o hup2.json "$reloading/v1/chat/completions" -H 'Authorization: Bearer sk-e2e-after' -H 'X-Request-ID: hup-quiet' -d "$chat"
+check "SIGHUP: the new key, to the mock"  has hup2.json '"content":"Hello from the mock"'
+curl -s -o hup3.json -w '%{http_code}' "$reloading/v1/chat/completions" -H 'Authorization: Bearer sk-e2e-after' \
+  -d '{"messages":[{"role":"system","content":"be brief"},{"role":"user","content":"hi"}]}' >hup3.code
+check "SIGHUP: MAX_MESSAGES=1 applies"    bash -c "grep -q 400 hup3.code && grep -q '\"code\":\"invalid_messages\"' hup3.json"
+curl -s -o /dev/null -w '%{http_code}' "$reloading/" >hup4.code
+check "SIGHUP: UI_ENABLED waits for a restart" has hup4.code 200
+printf 'PORT=0\nAPI_KEYS=carol:sk-e2e-never\nMAX_MESSAGES=many\n' >reload.env
+kill -HUP "$reloading_pid"
+check "SIGHUP: a bad file is refused, with the reason" eventually has reloading.log '"event":"settings_reload_failed","reason":"MAX_MESSAGES=many: expected an integer 1..1000000"'
+curl -s -o hup5.json "$reloading/v1/chat/completions" -H 'Authorization: Bearer sk-e2e-after' -d "$chat"
+check "SIGHUP: the settings in force kept" has hup5.json '"content":"Hello from the mock"'
+check "SIGHUP: LOG_LEVEL=warn dropped the request lines" lacks reloading.log '"request_id":"hup-quiet"'
+check "SIGHUP: no key in the log"         lacks reloading.log 'sk-e2e'
+check "SIGHUP: still running"             kill -0 "$reloading_pid"
+
 # A client that never finishes its headers is cut off after REQUEST_READ_TIMEOUT_SECONDS.
 PORT=0 REQUEST_READ_TIMEOUT_SECONDS=1 start trickle trickle gateway_started || exit 1
 trickle_port=${trickle##*:}

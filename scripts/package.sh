@@ -25,7 +25,8 @@ case "$(uname -m)" in x86_64 | amd64) arch=x64 ;; aarch64 | arm64) arch=aarch64 
 name=gateway-$version
 archive=target/$name-linux-$arch.tar.gz
 
-# The modules the classes name (java.base, java.net.http, jdk.httpserver), then two that only
+# The modules the classes name (java.base, java.net.http, jdk.httpserver, and jdk.unsupported
+# for sun.misc.Signal, with which SIGHUP reloads the settings), then two that only
 # provide services, which jdeps cannot see: jdk.zipfs, the "jar" file system the web pages are
 # read from (WebAssets); and jdk.crypto.ec, the elliptic curves TLS needs to reach an https
 # backend on JDK 21 (JDK 22+ moved them into java.base and left the module empty). Nothing for

@@ -7,12 +7,13 @@ import gateway.observe.Log;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code java -jar gateway.jar}: loads the settings, starts the gateway and stops it
- * cleanly on SIGTERM or Ctrl-C. {@code java -jar gateway.jar mock} starts the mock
+ * {@code java -jar gateway.jar}: loads the settings, starts the gateway, reloads the settings
+ * on SIGHUP and stops it cleanly on SIGTERM or Ctrl-C. {@code java -jar gateway.jar mock} starts the mock
  * backend instead ({@link MockCommand} reads its options). {@link CommandLine} reads the
  * arguments; this class acts on them.
  */
@@ -77,10 +78,8 @@ public final class Main {
         log.info("gateway_started", "url", gateway.uri().toString(), "mode", gateway.mode(),
                 "env_file", named || envFile.toFile().exists() ? envFile.toString() : null,
                 "java", Runtime.version().toString(), "version", CommandLine.gatewayVersion());
+        warnIfOpen(log, settings);
         var access = settings.access();
-        if (access.apiKeys().isEmpty() && access.keysFile() == null) {
-            warnOpen(log, settings.server().host());
-        }
         if (!access.adminKey().isEmpty() && access.keysFile() == null) {
             log.warn("no_key_store", "message", "ADMIN_API_KEY is set without KEYS_FILE: the console shows keys and usage,"
                     + " but cannot create keys, and usage is lost at restart. Set KEYS_FILE.");
@@ -89,11 +88,18 @@ public final class Main {
             log.warn("old_jdk", "message", "Running on JDK " + Runtime.version().feature()
                     + ": virtual threads pin on the HTTP server's locks before JDK 24; use JDK 24+ under load.");
         }
+        // Read again as now. A file there now must still be there: without it the defaults, and no keys, would apply.
+        boolean required = named || Files.exists(envFile);
+        new Reload(gateway, () -> Settings.load(envFile, required, System.getenv()), log).onHangUp();
         // The server's dispatcher thread keeps the JVM running after main returns.
     }
 
-    /** Without API_KEYS anyone who reaches the port may use the backend: say so, loudly off loopback. */
-    private static void warnOpen(Log log, String host) {
+    /** Without API_KEYS or KEYS_FILE anyone who reaches the port may use the backend: say so, loudly off loopback. */
+    static void warnIfOpen(Log log, Settings settings) {
+        if (!settings.access().apiKeys().isEmpty() || settings.access().keysFile() != null) {
+            return;
+        }
+        String host = settings.server().host();
         boolean loopback;
         try {
             loopback = InetAddress.getByName(host).isLoopbackAddress();
