@@ -26,7 +26,8 @@ final class CommandLine {
               --version         print the gateway's and the Java runtime's versions and exit
 
             Settings: built-in defaults, then gateway.env in the working directory (each line
-            documents one key), then environment variables, which win.
+            documents one key), then environment variables, which win. SIGHUP (kill -HUP) reads
+            them again: keys, limits, backends and the log level change without a restart.
             More: see README.md, sections "Quick start", "Deploy", "Configuration" and "The API".""";
 
     /** The file read when no {@code --env-file} is given, from the working directory. */
