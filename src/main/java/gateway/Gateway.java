@@ -72,14 +72,14 @@ public final class Gateway implements AutoCloseable {
     /** After the grace, how long cut streams have to send their error frame before connections close. */
     private static final int CUT_SECONDS = 1;
 
-    /** The settings in force: the endpoints ask for them ({@link #settings()}) at each request. */
-    private volatile Settings settings;
+    /** The settings it started with, which say where it listens and how it stops: a reload never changes those. */
+    private final Settings settings;
+    private final LiveSettings live;
     private final Router router;
     private volatile boolean draining;
     private final HttpServer server;
     private final ExecutorService executor;
     private final WorkerSwitch worker;
-    private final Log log;
     private final Departures departures = new Departures();
     private final Metrics metrics = new Metrics();
     private final KeyManagement keys;
@@ -89,25 +89,24 @@ public final class Gateway implements AutoCloseable {
     private Gateway(Settings settings, Log log, Extensions extensions) throws IOException {
         this.settings = settings;
         this.extensions = extensions;
-        this.log = log;
-        log.level(settings.log().level());
+        this.live = new LiveSettings(settings, log);
         JdkProperties.setTimeouts(settings.server()); // once per JVM: the first gateway's settings hold
         // First: a key store that cannot be read stops the start, and takes the exporter's thread down with it.
         this.telemetry = new Telemetry(settings.telemetry(), metrics::toOtlp, metrics.export());
         try {
-            this.keys = openKeys(settings.access().keysFile(), log);
+            this.keys = openKeys(settings.access().keysFile(), live, log);
         } catch (RuntimeException e) {
             telemetry.close(Duration.ZERO);
             throw e;
         }
         this.worker = new WorkerSwitch(settings, next -> extensions.workerFor(next, metrics.routing(), log), metrics.routing());
-        var access = new Access(keys.callers(), new RateLimiter(() -> settings().access().rateLimits(), System::nanoTime),
+        var access = new Access(keys.callers(), new RateLimiter(() -> live.get().access().rateLimits(), System::nanoTime),
                 keys.usage(), Gateway::epochSeconds);
         var admin = settings.access().adminKey();
         var status = new StatusEndpoints(worker, worker::routing, metrics, () -> draining);
 
         // Checked first, so an overloaded gateway does no work, not even a key lookup, for a request it turns away.
-        var inFlight = new InFlightLimit(() -> settings().limits().maxRequestsInFlight());
+        var inFlight = new InFlightLimit(() -> live.get().limits().maxRequestsInFlight());
 
         this.router = new Router(metrics, log, settings.server().cors(), departures, telemetry)
                 .route("POST", "/v1/chat/completions", model(Operation.CHAT, inFlight, access))
@@ -223,13 +222,8 @@ public final class Gateway implements AutoCloseable {
      * When backends or routing change, a new router takes new requests; those in flight end on
      * the old one, which is then closed. The reload's lines use the log level in force before it.
      */
-    public synchronized SettingsChange reload(Settings next) {
-        var change = SettingsChange.between(settings, next);
-        worker.follow(change.applied()); // first: a router that cannot be made leaves everything as it was
-        settings = change.applied();
-        change.log(log);
-        log.level(settings.log().level());
-        return change;
+    public SettingsChange reload(Settings next) {
+        return live.reload(next, worker);
     }
 
     /**
@@ -275,7 +269,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The route of a model operation: open, under the in-flight cap, behind the key and limits. */
     private Router.Handler model(Operation operation, InFlightLimit inFlight, Access access) {
-        return whileOpen(inFlight.guard(access.guard(new ModelEndpoint(operation, worker, this::settings, extensions.check())::handle)));
+        return whileOpen(inFlight.guard(access.guard(new ModelEndpoint(operation, worker, live, extensions.check())::handle)));
     }
 
     /** A route that turns requests away with 503 {@code shutting_down} once the gateway drains. */
@@ -288,13 +282,10 @@ public final class Gateway implements AutoCloseable {
         };
     }
 
-    private Settings settings() {
-        return settings;
-    }
-
-    private KeyManagement openKeys(Path keysFile, Log log) {
+    /** The key store of KEYS_FILE, beside the keys of API_KEYS in force. */
+    private static KeyManagement openKeys(Path keysFile, LiveSettings live, Log log) {
         try {
-            return KeyManagement.open(keysFile, () -> settings().access().apiKeys(), log, Gateway::epochSeconds);
+            return KeyManagement.open(keysFile, () -> live.get().access().apiKeys(), log, Gateway::epochSeconds);
         } catch (IllegalArgumentException e) {
             throw new SettingsException("KEYS_FILE: " + e.getMessage());
         }

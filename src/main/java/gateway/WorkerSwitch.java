@@ -69,7 +69,8 @@ final class WorkerSwitch implements Worker, AutoCloseable {
      */
     synchronized void follow(Settings settings) {
         Tenure old = current;
-        if (closed || (settings.upstream().equals(old.madeFrom.upstream()) && settings.routing().equals(old.madeFrom.routing()))) {
+        boolean same = settings.upstream().equals(old.madeFrom.upstream()) && settings.routing().equals(old.madeFrom.routing());
+        if (closed || same) {
             return;
         }
         Worker next = make(settings);
