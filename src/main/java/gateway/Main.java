@@ -65,6 +65,10 @@ public final class Main {
         Log log = logSettings.file() == null ? Log.toStandardOutput()
                 : Log.toFile(logSettings.file(), logSettings.maxBytes(), logSettings.maxFiles());
         Gateway gateway = Gateway.start(settings, log);
+        // Before the start is announced, so that a SIGHUP sent once it is never stops the JVM instead (its default).
+        // A file there now must still be there at a reload: without it the defaults, and no keys, would apply.
+        boolean required = named || Files.exists(envFile);
+        new Reload(gateway, () -> Settings.load(envFile, required, System.getenv()), log).onHangUp();
         // Runs on SIGTERM and Ctrl-C: drain, let requests in flight finish, cut what is left.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("gateway_stopping", "grace_seconds", settings.server().shutdownGrace().toSeconds());
@@ -88,9 +92,6 @@ public final class Main {
             log.warn("old_jdk", "message", "Running on JDK " + Runtime.version().feature()
                     + ": virtual threads pin on the HTTP server's locks before JDK 24; use JDK 24+ under load.");
         }
-        // Read again as now. A file there now must still be there: without it the defaults, and no keys, would apply.
-        boolean required = named || Files.exists(envFile);
-        new Reload(gateway, () -> Settings.load(envFile, required, System.getenv()), log).onHangUp();
         // The server's dispatcher thread keeps the JVM running after main returns.
     }
 
