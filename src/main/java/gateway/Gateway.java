@@ -221,6 +221,9 @@ public final class Gateway implements AutoCloseable {
      * name, never by value ({@link SettingsChange}: what applies at once, what needs a restart).
      * When backends or routing change, a new router takes new requests; those in flight end on
      * the old one, which is then closed. The reload's lines use the log level in force before it.
+     *
+     * @param next the settings read again, such as by {@link Settings#load}
+     * @return what changed, and the settings now in force
      */
     public SettingsChange reload(Settings next) {
         return live.reload(next, worker);

@@ -68,7 +68,7 @@ public final class Main {
         // Before the start is announced, so that a SIGHUP sent once it is never stops the JVM instead (its default).
         // A file there now must still be there at a reload: without it the defaults, and no keys, would apply.
         boolean required = named || Files.exists(envFile);
-        new Reload(gateway, () -> Settings.load(envFile, required, System.getenv()), log).onHangUp();
+        onHangUp(new Reload(gateway, () -> Settings.load(envFile, required, System.getenv()), log), log);
         // Runs on SIGTERM and Ctrl-C: drain, let requests in flight finish, cut what is left.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("gateway_stopping", "grace_seconds", settings.server().shutdownGrace().toSeconds());
@@ -93,6 +93,22 @@ public final class Main {
                     + ": virtual threads pin on the HTTP server's locks before JDK 24; use JDK 24+ under load.");
         }
         // The server's dispatcher thread keeps the JVM running after main returns.
+    }
+
+    /**
+     * Runs {@code reload} on every SIGHUP from now on. {@code sun.misc.Signal} (module
+     * {@code jdk.unsupported}) is the JDK's only way to handle a signal; without it, the JVM
+     * would stop on SIGHUP. Named in full rather than imported: an internal API, in plain sight
+     * where it is used (and javadoc, which reads imports but not this body, has nothing to warn of).
+     */
+    private static void onHangUp(Reload reload, Log log) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload.run());
+        } catch (IllegalArgumentException e) {
+            // The JVM runs with -Xrs, or the system has no SIGHUP: settings then change with a restart only.
+            log.warn("settings_reload_off", "message", "SIGHUP cannot be handled here (" + e.getMessage()
+                    + "): settings change only with a restart.");
+        }
     }
 
     /** Without API_KEYS or KEYS_FILE anyone who reaches the port may use the backend: say so, loudly off loopback. */

@@ -5,14 +5,13 @@ import gateway.config.SettingsException;
 import gateway.observe.Log;
 import java.io.UncheckedIOException;
 import java.util.function.Supplier;
-import sun.misc.Signal;
 
 /**
- * SIGHUP: the settings read again as at start (the same env file, real environment variables
- * still winning) and put in force in the running gateway ({@link Gateway#reload}). Settings
- * that cannot be read or used change nothing: the gateway keeps those it has and logs
- * {@code settings_reload_failed} with the reason. Each signal is handled on a thread of its
- * own, so reloads are made to wait for each other: the last file read is the one in force.
+ * What SIGHUP runs ({@code Main} installs it): the settings read again as at start (the same
+ * env file, real environment variables still winning) and put in force in the running gateway
+ * ({@link Gateway#reload}). Settings that cannot be read or used change nothing: the gateway
+ * keeps those it has and logs {@code settings_reload_failed} with the reason. Each signal is
+ * handled on a thread of its own, so reloads wait for each other: the last file read is in force.
  */
 final class Reload {
     private final Gateway gateway;
@@ -24,20 +23,6 @@ final class Reload {
         this.gateway = gateway;
         this.load = load;
         this.log = log;
-    }
-
-    /**
-     * Reloads on every SIGHUP from now on. {@code sun.misc.Signal} (module {@code jdk.unsupported})
-     * is the JDK's only way to handle a signal; without this, the JVM would stop on SIGHUP.
-     */
-    void onHangUp() {
-        try {
-            Signal.handle(new Signal("HUP"), signal -> run());
-        } catch (IllegalArgumentException e) {
-            // The JVM runs with -Xrs, or the system has no SIGHUP: settings then change with a restart only.
-            log.warn("settings_reload_off", "message", "SIGHUP cannot be handled here (" + e.getMessage()
-                    + "): settings change only with a restart.");
-        }
     }
 
     /** Reads the settings and puts them in force, or says why not; never throws. */

@@ -16,6 +16,12 @@ import java.util.List;
  */
 public record SettingsChange(Settings applied, List<String> reloaded, List<String> needRestart) {
 
+    /**
+     * {@return what {@code next} changes in {@code running}}
+     *
+     * @param running the settings in force
+     * @param next    the settings read again, such as by {@link Settings#load}
+     */
     public static SettingsChange between(Settings running, Settings next) {
         var applied = new Settings(running.server(), next.limits(), running.access().reloadedWith(next.access()),
                 next.upstream(), next.routing(), running.log().reloadedWith(next.log()), running.telemetry());
@@ -23,7 +29,12 @@ public record SettingsChange(Settings applied, List<String> reloaded, List<Strin
         return new SettingsChange(applied, running.changedKeys(applied), applied.changedKeys(next));
     }
 
-    /** Says what changed: {@code settings_reloaded}, {@code settings_reload_needs_restart}, or {@code settings_unchanged}. */
+    /**
+     * Says what changed, by the keys' names: {@code settings_reloaded} (info),
+     * {@code settings_reload_needs_restart} (warn), or {@code settings_unchanged} (info).
+     *
+     * @param log where the lines go
+     */
     public void log(Log log) {
         if (!reloaded.isEmpty()) {
             log.info("settings_reloaded", "keys", String.join(",", reloaded));
