@@ -12,6 +12,8 @@ import gateway.json.JsonObject;
 import gateway.mock.MockBackend;
 import gateway.mock.MockOptions;
 import gateway.observe.Log;
+import gateway.openai.ModelRequest;
+import gateway.worker.TextWorker;
 import java.io.BufferedReader;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -141,6 +144,24 @@ class ReloadGatewayTest {
             leftover.removeAll(before);
             Fleet.await("every router replaced has ended its threads", () -> leftover.stream()
                     .noneMatch(t -> t.isAlive() && t.getName().equals("backend-prober")));
+        }
+    }
+
+    @Test
+    void anEmbeddersOwnWorkerStaysWhateverTheBackendsWhileTheLimitsChange() {
+        var shout = new TextWorker("shout") {
+            @Override
+            protected String reply(ModelRequest request, String prompt) {
+                return prompt.toUpperCase(Locale.ROOT);
+            }
+        };
+        try (var mock = MockBackend.start("127.0.0.1", 0, MockOptions.defaults().withReply("from the mock"));
+             var gateway = Gateway.builder().port(0).log(log::add).worker(shout).start()) {
+            URI chat = gateway.uri().resolve("/v1/chat/completions");
+            gateway.reload(settings("BACKEND_URL", mock.uri().toString(), "MAX_MESSAGES", "1"));
+            assertEquals("HI", content(TestHttp.post(chat, HELLO)));
+            assertEquals(400, TestHttp.post(chat, TWO_MESSAGES).statusCode(), "MAX_MESSAGES=1");
+            assertEquals(0, mock.chatRequests());
         }
     }
 
