@@ -37,7 +37,8 @@ final class EnvFile {
             int equals = line.indexOf('=');
             String where = file + ":" + (i + 1) + ": ";
             if (equals <= 0) {
-                throw new SettingsException(where + "expected KEY=value, found '" + line + "'");
+                // The line itself is not repeated: it may be a secret missing its KEY=, and this message reaches the log.
+                throw new SettingsException(where + "expected KEY=value, found a line without '='");
             }
             String key = line.substring(0, equals).strip();
             if (!key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -57,7 +58,7 @@ final class EnvFile {
             }
             String rest = value.substring(end + 1).strip();
             if (!rest.isEmpty() && !rest.startsWith("#")) {
-                throw new SettingsException(where + "unexpected text after the closing quote: '" + rest + "'");
+                throw new SettingsException(where + "unexpected text after the closing quote");
             }
             return value.substring(1, end);
         }

@@ -130,6 +130,17 @@ record SettingValues(Map<String, String> raw) {
     }
 
     SettingsException invalid(String key, String expected) {
-        return new SettingsException(key + "=" + raw(key) + ": " + expected);
+        return new SettingsException(key + "=" + shown(key, raw(key)) + ": " + expected);
+    }
+
+    /**
+     * A value as an error message may show it, since the message reaches the log (a failed
+     * reload): a key's value never, a URL without its {@code user:password@}.
+     */
+    static String shown(String key, String value) {
+        if (key.endsWith("API_KEY") || key.endsWith("API_KEYS") || key.endsWith("HEADERS")) {
+            return Settings.REDACTED;
+        }
+        return value.replaceAll("//[^/@]*@", "//" + Settings.REDACTED + "@");
     }
 }

@@ -55,6 +55,7 @@ class SettingsTest {
         "PORT              | 70000         | PORT=70000: expected an integer 0..65535",
         "BACKEND_URL       | ftp://x       | BACKEND_URL=ftp://x: expected an http:// or https:// URL such as http://127.0.0.1:8081 or https://api.openai.com/v1",
         "BACKEND_URL       | localhost:80  | BACKEND_URL=localhost:80: expected an http:// or https:// URL such as http://127.0.0.1:8081 or https://api.openai.com/v1",
+        "BACKEND_URL       | ftp://me:pw@x | BACKEND_URL=ftp://<redacted>@x: expected an http:// or https:// URL such as http://127.0.0.1:8081 or https://api.openai.com/v1",
         "MAX_BODY_BYTES    | 0             | MAX_BODY_BYTES=0: expected an integer 1..1073741824",
         "HOST              | ' '           | HOST= : expected a value",
         "MAX_REQUESTS_IN_FLIGHT | -1       | MAX_REQUESTS_IN_FLIGHT=-1: expected an integer 0..1000000",
@@ -107,10 +108,10 @@ class SettingsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "just words             | 1: expected KEY=value, found 'just words'",
+        "just words             | 1: expected KEY=value, found a line without '='",
         "PORT=\"8080            | 1: missing closing \"",
         "1PORT=8080             | 1: '1PORT' is not a valid key name",
-        "PORT='1' x             | 1: unexpected text after the closing quote: 'x'",
+        "PORT='1' x             | 1: unexpected text after the closing quote",
     })
     void envFileErrorsNameTheLine(String line, String message) throws IOException {
         Path file = write(line + "\n");
@@ -129,6 +130,15 @@ class SettingsTest {
     void requestsInFlightAreLimitedByTheHeapUnlessSet() {
         assertEquals(InFlightLimit.forHeap(Runtime.getRuntime().maxMemory()), Settings.defaults().limits().maxRequestsInFlight());
         assertEquals(5, Settings.from(Map.of("MAX_REQUESTS_IN_FLIGHT", "5")).limits().maxRequestsInFlight());
+    }
+
+    @Test
+    void anErrorMessageNeverShowsASecretItMayReachTheLogOnReload() {
+        assertEquals("<redacted>", SettingValues.shown("BACKEND_GPU1_API_KEY", "sk-secret"));
+        assertEquals("<redacted>", SettingValues.shown("API_KEYS", "alice:sk-secret"));
+        assertEquals("<redacted>", SettingValues.shown("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer x"));
+        assertEquals("https://<redacted>@host/v1", SettingValues.shown("BACKEND_URL", "https://user:pw@host/v1"));
+        assertEquals("http://127.0.0.1:8081", SettingValues.shown("BACKEND_URL", "http://127.0.0.1:8081"));
     }
 
     @Test
