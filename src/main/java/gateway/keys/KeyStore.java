@@ -52,8 +52,14 @@ public final class KeyStore {
     /** When each key was last used (epoch seconds); saved with the keys, every few seconds, not on every request. */
     private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
     private volatile boolean usedSinceSave;
-    /** The file as last read or written, to tell a change made by someone else. */
+    /** The file as last read or written, to tell a change made by someone else: its stamp, and its text's digest. */
     private String fileStamp = "";
+    private String fileDigest;
+    /**
+     * How long after a write the stamp may not show another (file times tick by a few
+     * milliseconds on Linux, by seconds on some file systems): till then the text is compared.
+     */
+    private static final long RACY_MILLIS = 2_000;
 
     private KeyStore(Path file) {
         this.file = file;
@@ -153,10 +159,18 @@ public final class KeyStore {
      * @throws IOException when the changed file cannot be read or is not a key store
      */
     public synchronized boolean reloadIfChanged() throws IOException {
-        if (stamp().equals(fileStamp)) {
+        if (stamp().equals(fileStamp) && !touchedLately()) {
             return false;
         }
-        read();
+        // A file written again within the clock's granularity, at the same size, keeps its stamp
+        // (git calls such a file "racily clean"): one touched lately is compared by its text.
+        String stamp = stamp();
+        String text = readText();
+        if (text != null && digest(text).equals(fileDigest)) {
+            fileStamp = stamp;
+            return false;
+        }
+        read(stamp, text);
         return true;
     }
 
@@ -186,12 +200,24 @@ public final class KeyStore {
 
     private void read() throws IOException {
         String stamp = stamp();
-        String text;
+        read(stamp, readText());
+    }
+
+    /** The file's text, or null when there is no file. */
+    private String readText() throws IOException {
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** Takes {@code text} (null: no file) as the keys in use, the file being at {@code stamp}. */
+    private void read(String stamp, String text) throws IOException {
+        if (text == null) {
             snapshot = Snapshot.of(List.of());
             fileStamp = stamp;
+            fileDigest = null;
             return;
         }
         var keys = new ArrayList<StoredKey>();
@@ -208,6 +234,7 @@ public final class KeyStore {
         }
         snapshot = Snapshot.of(keys);
         fileStamp = stamp;
+        fileDigest = digest(text);
     }
 
     /** Writes {@code keys} to the file, then makes them the keys in use. */
@@ -217,6 +244,16 @@ public final class KeyStore {
         AtomicFile.write(file, text + "\n");
         snapshot = Snapshot.of(keys);
         fileStamp = stamp();
+        fileDigest = digest(text + "\n");
+    }
+
+    /** Whether the file was modified so lately that a change since might not show in its stamp. */
+    private boolean touchedLately() {
+        try {
+            return System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() < RACY_MILLIS;
+        } catch (IOException e) {
+            return false; // no file: the stamp says so
+        }
     }
 
     /** The file's modification time and size: what tells that it changed. */

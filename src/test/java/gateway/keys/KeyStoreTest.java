@@ -215,6 +215,19 @@ class KeyStoreTest {
         assertTrue(store.bySecret(alice.secret()).disabled());
     }
 
+    /** The stamp (time and size) cannot tell a same-size change made within one tick of the clock: the text does. */
+    @Test
+    void aSameSizeChangeWithinTheSameClockTickIsReadAgain() throws IOException {
+        var store = KeyStore.open(file());
+        var alice = store.create("alice", KeyPolicy.NONE, null, NOW);
+        var written = Files.getLastModifiedTime(file());
+        Files.writeString(file(), text().replaceFirst("\"disabled\":false", "\"disabled\": true"));
+        Files.setLastModifiedTime(file(), written); // as if within the same tick
+        assertTrue(store.reloadIfChanged());
+        assertTrue(store.bySecret(alice.secret()).disabled());
+        assertFalse(store.reloadIfChanged(), "the same text again is no change");
+    }
+
     @Test
     void aChangeMadeOnDiskIsNotUndoneByTheNextWriteEvenBeforeItIsReadAgain() throws IOException {
         var store = KeyStore.open(file());
