@@ -34,7 +34,7 @@ public final class BareProxy {
         URI backend = URI.create(args[1]);
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .executor(Runnable::run) // as the gateway's BackendClient: its tasks on its selector thread
                 .build();
         server.createContext("/", exchange -> forward(client, backend, exchange));
         server.start();
