@@ -6,7 +6,8 @@
 # ROUNDS (default 8) of SECONDS (default 8) of wrk at 64 connections (AB_CONNECTIONS) on each jar in turn,
 # after three warm-up rounds each; "echo" measures echo mode instead (no backend).
 # Needs wrk (apt-get install wrk). Both gateways get the settings bench.sh gives its own, plus
-# AB_OLD_ENV / AB_NEW_ENV (KEY=VALUE ...) to each side: one jar twice, with and without a feature.
+# AB_OLD_ENV / AB_NEW_ENV (KEY=VALUE ...) to each side: one jar twice, with and without a feature;
+# and AB_OLD_JAVA_OPTS / AB_NEW_JAVA_OPTS, JVM flags after -Xmx256m: one jar twice, e.g. with another GC.
 # AB_COLLECTOR=up|hang also starts an OTLP collector (scripts/bench/OtlpSink.java) that answers,
 # or never does; $COLLECTOR in AB_*_ENV is its address, e.g. AB_NEW_ENV=OTEL_EXPORTER_OTLP_ENDPOINT=\$COLLECTOR.
 set -euo pipefail
@@ -41,14 +42,14 @@ if [ -n "${AB_COLLECTOR:-}" ]; then
   COLLECTOR="http://127.0.0.1:$(started "$work/collector.log" otlp_sink_started)"
 fi
 
-start_gateway() { # NAME JAR EXTRA: starts it with bench.sh's settings and EXTRA, its log in NAME.log
+start_gateway() { # NAME JAR EXTRA JAVA_OPTS: starts it with bench.sh's settings and EXTRA, its log in NAME.log
   env ${3//\$COLLECTOR/$COLLECTOR} PORT=0 BACKEND_URL=$backend ECHO_TOKEN_DELAY_MS=0 API_KEYS=bench:bench-key RATE_LIMIT_RPM=1000000 \
     LOG_FILE="$work/$1.log" LOG_MAX_BYTES=52428800 LOG_MAX_FILES=1 \
-    "$JAVA" -Xmx256m -jar "$2" --env-file /dev/null >"$work/$1.out" 2>&1 &
+    "$JAVA" -Xmx256m ${4:-} -jar "$2" --env-file /dev/null >"$work/$1.out" 2>&1 &
   pids+=($!)
 }
-start_gateway old "$old" "${AB_OLD_ENV:-}"; pid_a=${pids[-1]}
-start_gateway new "$new" "${AB_NEW_ENV:-}"; pid_b=${pids[-1]}
+start_gateway old "$old" "${AB_OLD_ENV:-}" "${AB_OLD_JAVA_OPTS:-}"; pid_a=${pids[-1]}
+start_gateway new "$new" "${AB_NEW_ENV:-}" "${AB_NEW_JAVA_OPTS:-}"; pid_b=${pids[-1]}
 port_a=$(started "$work/old.log" gateway_started)
 port_b=$(started "$work/new.log" gateway_started)
 
