@@ -7,6 +7,7 @@ import gateway.json.JsonObject;
 import gateway.json.JsonValue;
 import gateway.observe.Metrics;
 import gateway.route.RoutingWorker;
+import gateway.worker.EchoWorker;
 import gateway.worker.Worker;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -80,12 +81,20 @@ final class StatusEndpoints {
         var reason = draining.getAsBoolean() ? Optional.of("the gateway is shutting down") : worker.notReadyReason();
         var body = JsonObject.builder()
                 .put("status", reason.isPresent() ? "unavailable" : "ready")
-                .put("mode", router == null ? "echo" : "backend")
+                .put("mode", mode(router))
                 .put("reason", reason.orElse(null));
         if (router != null) {
             body.put("backends", router.backendStates(false).get("data"));
         }
         exchange.respond(reason.isPresent() ? 503 : 200, body.build());
+    }
+
+    /** Where answers come from: the backends, the echo, or a worker an embedder gave the builder. */
+    private String mode(RoutingWorker router) {
+        if (router != null) {
+            return "backend";
+        }
+        return worker.describe().equals(EchoWorker.NAME) ? "echo" : "custom";
     }
 
     /** {@code GET /admin/backends}: every backend's address, state, load and counters. */

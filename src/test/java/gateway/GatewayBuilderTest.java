@@ -136,6 +136,8 @@ class GatewayBuilderTest {
             var reply = TestHttp.post(gateway.uri().resolve("/v1/chat/completions"), "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
             assertEquals(worker.getClass().getName(), reply.headers().firstValue("X-Gateway-Backend").orElseThrow());
             assertEquals(URI.create("http://127.0.0.1:" + gateway.port()), gateway.uri());
+            var ready = TestHttp.json(TestHttp.get(gateway.uri().resolve("/readyz")));
+            assertEquals("custom", ready.string("mode").orElseThrow(), "neither the echo nor backends");
         }
     }
 }

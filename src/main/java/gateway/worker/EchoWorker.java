@@ -18,7 +18,7 @@ public final class EchoWorker extends TextWorker {
     /** The model name used when the request names none and DEFAULT_MODEL is empty. */
     public static final String MODEL = "echo";
     /** Where its replies come from, for the log. */
-    static final String NAME = "echo";
+    public static final String NAME = "echo";
     /** Vectors have OpenAI's default size (text-embedding-3-small), so code written for it runs unchanged. */
     static final int DIMENSIONS = 1536;
     /**
