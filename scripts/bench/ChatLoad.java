@@ -108,7 +108,10 @@ final class ChatLoad {
         }
         http.shutdownNow(); // streams still open fail now, and their clients end
         for (Thread client : clients) {
-            client.join(Duration.ofSeconds(10));
+            if (!client.join(Duration.ofSeconds(10))) {
+                // Its turn under way never ended: count it as a failed request rather than lose it.
+                turns.add(failed("-", "a turn that had not ended 10 s after the phase was cut"));
+            }
         }
         return summarize(List.copyOf(turns), (System.nanoTime() - start) / 1e9);
     }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Three mock backends and a gateway routing over them with one policy, all started fresh for
@@ -77,25 +78,36 @@ final class Fleet implements AutoCloseable {
         for (Thread thread : starting) {
             thread.join();
         }
+        List<Services.Service> started = Arrays.stream(mocks).filter(Objects::nonNull).toList();
         if (failure[0] != null) {
-            throw new IOException("a mock did not start", failure[0]);
+            started.forEach(services::stop);
+            throw new IOException("a mock did not start: " + failure[0].getMessage(), failure[0]);
         }
         Path log = folder.resolve(name + ".log");
-        var gateway = startGateway(services, jar, folder, name, policy, List.of(mocks), mock.slots(), log);
-        return new Fleet(services, List.of(mocks), gateway, log);
+        try {
+            var gateway = startGateway(services, jar, folder, name, policy, started, mock.slots(), log);
+            return new Fleet(services, started, gateway, log);
+        } catch (IOException e) {
+            started.forEach(services::stop); // the next phase starts its own
+            throw e;
+        }
     }
 
     /** One mock, ready when its /health answers 200. */
     static Services.Service startMock(Services services, Path jar, String name, MockSettings mock)
             throws IOException, InterruptedException {
         int port = Services.freePort();
-        return services.start(name, port, "/health", List.of(java(), "-jar", jar.toString(), "mock",
+        var command = new ArrayList<>(List.of(java(), "-jar", jar.toString(), "mock",
                 "--port", Integer.toString(port),
                 "--slots", Integer.toString(mock.slots()),
                 "--cache-tokens", Integer.toString(mock.cacheTokens()),
                 "--prefill-us-per-token", Integer.toString(mock.prefillMicrosPerToken()),
                 "--token-delay-ms", Integer.toString(mock.tokenDelayMs()),
-                "--reply", mock.reply()), Map.of());
+                "--reply", mock.reply()));
+        if (!Lineup.MOCK_FAULTS.isEmpty()) {
+            command.addAll(Arrays.asList(Lineup.MOCK_FAULTS.split("\\s+")));
+        }
+        return services.start(name, port, "/health", command, Map.of());
     }
 
     /**

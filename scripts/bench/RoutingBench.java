@@ -160,7 +160,8 @@ public final class RoutingBench {
             ChatLoad.Result result = ChatLoad.run(Fleet.chat(mock), then, Duration.ofSeconds(60));
             Fleet.MockStats after = Fleet.stats(mock).since(before);
             if (result.ok() != FLOOR_CONVERSATIONS * TURNS) {
-                throw new IOException("the floor's conversations failed: " + result.failures());
+                throw new IOException((FLOOR_CONVERSATIONS * TURNS - result.ok()) + " of the floor's turns failed, first: "
+                        + (result.failures().isEmpty() ? "-" : result.failures().getFirst()));
             }
             return (after.promptTokens() - after.cachedTokens()) / (double) after.promptTokens();
         } finally {
@@ -175,19 +176,35 @@ public final class RoutingBench {
         Path logs = folder.resolve("routing");
         Files.createDirectories(logs);
         var phases = new ArrayList<Phase>();
-        double floor;
+        var failures = new ArrayList<String>(); // phases that could not measure, one line each
+        double floor = Double.NaN;
         try (var services = new Services(logs)) {
             System.out.println("- the floor: perfect affinity, one user on one mock");
-            floor = measureFloor(services, jar);
+            try {
+                floor = measureFloor(services, jar);
+            } catch (IOException | RuntimeException e) {
+                failures.add(failed("the floor", e));
+            }
             for (ChatLoad.Load load : LOADS) {
                 for (String policy : POLICIES) {
                     System.out.printf("- %s, %s: %d clients, at most %d s%n", load.name(), policy, load.clients(),
                             length.toSeconds());
-                    phases.add(measure(services, jar, logs, load, policy, length));
+                    try {
+                        phases.add(measure(services, jar, logs, load, policy, length));
+                    } catch (IOException | RuntimeException e) {
+                        failures.add(failed(load.name() + ", " + policy, e)); // the run goes on to the next phase
+                    }
                 }
             }
         }
-        new RoutingReport(phases, length, floor).print(folder);
+        new RoutingReport(phases, length, floor, failures).print(folder);
+        System.exit(failures.isEmpty() ? 0 : 1);
+    }
+
+    private static String failed(String phase, Exception e) {
+        String line = phase + ": " + Report.reason(e);
+        System.out.println("  could not measure: " + line);
+        return line;
     }
 
     private static Phase measure(Services services, Path jar, Path logs, ChatLoad.Load load, String policy,
@@ -245,6 +262,9 @@ public final class RoutingBench {
     private static List<JsonObject> requestLines(Path log, String load) throws IOException {
         var lines = new ArrayList<JsonObject>();
         for (String line : Files.readAllLines(log)) {
+            if (!line.endsWith("}")) {
+                continue; // the last line of a gateway killed while writing it
+            }
             if (Json.parse(line) instanceof JsonObject o && o.string("event").orElse("").equals("request")
                     && o.string("request_id").orElse("").startsWith(load + "-")) {
                 lines.add(o);

@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -37,17 +38,22 @@ final class RoutingReport {
 
     private final List<RoutingBench.Phase> phases;
     private final Duration length;
-    /** The lowest multi-turn recompute ratio on this mock: see {@link RoutingBench#measureFloor}. */
+    /** The lowest multi-turn recompute ratio on this mock (NaN when it could not be measured): see {@link RoutingBench#measureFloor}. */
     private final double floor;
+    /** Phases that could not measure, one line each: they have no row, and the run's exit status is 1. */
+    private final List<String> failures;
 
-    RoutingReport(List<RoutingBench.Phase> phases, Duration length, double floor) {
+    RoutingReport(List<RoutingBench.Phase> phases, Duration length, double floor, List<String> failures) {
         this.phases = phases;
         this.length = length;
         this.floor = floor;
+        this.failures = List.copyOf(failures);
     }
 
     void print(Path folder) throws IOException {
-        String text = header() + "\n" + table() + "\n" + legend() + notes() + "\ntargets\n" + targetLines();
+        String text = header() + "\n" + table() + "\n" + legend() + notes() + "\ntargets\n" + targetLines()
+                + (failures.isEmpty() ? "" : "\ncould not measure (so the exit status is 1):\n  "
+                        + String.join("\n  ", failures) + "\n");
         System.out.println();
         System.out.print(text);
         Files.writeString(folder.resolve("routing.txt"), text);
@@ -140,7 +146,8 @@ final class RoutingReport {
     List<Target> targets() {
         var targets = new ArrayList<Target>();
         phases.stream().filter(p -> p.policy().equals("round-robin") && p.load().turns() > 1)
-                .forEach(roundRobin -> targets.add(recomputeTarget(roundRobin, find(roundRobin.load(), "prefix"))));
+                .forEach(roundRobin -> find(roundRobin.load(), "prefix") // absent when that phase could not measure
+                        .ifPresent(prefix -> targets.add(recomputeTarget(roundRobin, prefix))));
         targets.add(successTarget());
         phases.stream().filter(p -> p.policy().equals("prefix") && p.load().turns() == 1)
                 .forEach(prefix -> targets.add(spreadTarget(prefix)));
@@ -164,8 +171,10 @@ final class RoutingReport {
                         p.clients().requests()))
                 .toList();
         int requests = phases.stream().mapToInt(p -> p.clients().requests()).sum();
+        boolean met = incomplete.isEmpty() && failures.isEmpty();
+        String figures = incomplete.isEmpty() ? requests + " requests, all ok" : String.join("; ", incomplete);
         return new Target("(ii) 100% success in every phase",
-                incomplete.isEmpty() ? requests + " requests, all ok" : String.join("; ", incomplete), incomplete.isEmpty());
+                failures.isEmpty() ? figures : figures + "; " + failures.size() + " phases could not measure", met);
     }
 
     /** (iii) Under one hot prefix, prefix affinity leaves no backend with more than 1.25 times the mean share. */
@@ -175,8 +184,8 @@ final class RoutingReport {
                 String.format("%.3f vs ≤ %.3f", prefix.busiestShare(), limit), prefix.busiestShare() <= limit);
     }
 
-    private RoutingBench.Phase find(ChatLoad.Load load, String policy) {
-        return phases.stream().filter(p -> p.load() == load && p.policy().equals(policy)).findFirst().orElseThrow();
+    private Optional<RoutingBench.Phase> find(ChatLoad.Load load, String policy) {
+        return phases.stream().filter(p -> p.load() == load && p.policy().equals(policy)).findFirst();
     }
 
     /** Requests each mock served, by backend name, leaving out those that served none (as the header count does). */
@@ -215,7 +224,9 @@ final class RoutingReport {
         targets().forEach(t -> targets.add(JsonObject.builder().put("target", t.name()).put("figures", t.figures())
                 .put("met", t.met()).build()));
         return JsonObject.builder().put("run", header()).put("floor_recompute_ratio", number(floor))
-                .put("phases", new JsonArray(list)).put("targets", new JsonArray(targets)).build();
+                .put("phases", new JsonArray(list)).put("targets", new JsonArray(targets))
+                .put("could_not_measure", new JsonArray(failures.stream().map(f -> (JsonValue) new JsonString(f)).toList()))
+                .build();
     }
 
     private static JsonObject phaseJson(RoutingBench.Phase p) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -119,6 +120,12 @@ final class Services implements AutoCloseable {
         terminate(service.process());
     }
 
+    /** Stops several services, all asked at once, so that their shutdowns overlap. */
+    void stop(Collection<Service> services) {
+        services.forEach(service -> service.process().destroy());
+        services.forEach(this::stop);
+    }
+
     @Override
     public void close() {
         stopAll();
@@ -127,6 +134,9 @@ final class Services implements AutoCloseable {
 
     private void stopAll() {
         synchronized (running) {
+            // All are asked at once: a gateway may take seconds to finish (an OTLP export to a
+            // collector that never answers waits out its timeout), and they need not take turns.
+            running.forEach(s -> s.process().destroy());
             running.forEach(s -> terminate(s.process()));
             running.clear();
         }

@@ -8,8 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * The benchmark's streaming client: opens {@code streams} streaming chat requests at once,
@@ -29,14 +34,30 @@ final class StreamLoad {
      * @param gaps       between consecutive numbered frames of one stream
      */
     record Result(int streams, int completed, int overloaded, long lost, long reordered, List<String> failures,
-                  long[] firstFrame, long[] gaps) {}
+                  long[] firstFrame, long[] gaps) {
+        String failureSummary() {
+            return summary(failures);
+        }
+    }
+
+    /** "4 failed: status 504 ×3, SocketTimeoutException ×1": how many failed, grouped by what happened. */
+    static String summary(List<String> failures) {
+        Map<String, Long> kinds = failures.stream().collect(Collectors.groupingBy(StreamLoad::kind, LinkedHashMap::new,
+                Collectors.counting()));
+        return failures.size() + " failed: " + kinds.entrySet().stream()
+                .map(kind -> kind.getKey() + " ×" + kind.getValue()).collect(Collectors.joining(", "));
+    }
+
+    /** A failure's kind, without the text after it: "status 504", "SocketTimeoutException", "error frame". */
+    private static String kind(String failure) {
+        int colon = failure.indexOf(':');
+        return colon < 0 ? failure : failure.substring(0, colon);
+    }
 
     private final InetSocketAddress address;
     private final byte[] request;
     private final int frames;
     private final Duration timeout;
-    /** Streams of the current run that have received their frame 0, and so are open. */
-    private final AtomicInteger open = new AtomicInteger();
 
     StreamLoad(URI chatUrl, String apiKey, int frames, Duration timeout) {
         this.address = new InetSocketAddress(chatUrl.getHost(), chatUrl.getPort());
@@ -55,27 +76,70 @@ final class StreamLoad {
 
     /** Runs {@code streams} streams at once and waits for all of them (each bounded by the timeout). */
     Result run(int streams) throws InterruptedException {
-        open.set(0);
-        var outcomes = new Outcome[streams];
-        var threads = new Thread[streams];
-        for (int i = 0; i < streams; i++) {
-            int index = i;
-            threads[i] = Thread.ofVirtual().start(() -> outcomes[index] = stream());
-        }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        return summarize(outcomes);
+        return start(streams).finish();
     }
 
-    /** Waits until {@code streams} streams of the current run are open (have their frame 0). */
-    void awaitOpen(int streams) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (open.get() < streams) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + open.get() + " of " + streams + " streams opened");
+    /** Starts {@code streams} streams at once and returns at once: see {@link Running}. */
+    Running start(int streams) {
+        return new Running(streams);
+    }
+
+    /**
+     * Streams under way. Each stream settles once: when its frame 0 arrives (it is open) or,
+     * if that never happens, when it ends. So {@link #awaitOpen} can wait until every stream
+     * has either opened or given up, and never waits out its deadline for streams that failed.
+     */
+    final class Running {
+        private final Outcome[] outcomes;
+        private final Thread[] threads;
+        private final CountDownLatch settled;
+        /** Streams that have their frame 0 and have not ended: open at this moment. */
+        private final AtomicInteger openNow = new AtomicInteger();
+
+        private Running(int streams) {
+            outcomes = new Outcome[streams];
+            threads = new Thread[streams];
+            settled = new CountDownLatch(streams);
+            for (int i = 0; i < streams; i++) {
+                int index = i;
+                threads[i] = Thread.ofVirtual().start(() -> outcomes[index] = stream(this));
             }
-            Thread.sleep(10); // a benchmark's poll, not a test's synchronisation
+        }
+
+        /**
+         * Waits until every stream has opened or ended, for at most {@code timeout}, and
+         * returns how many are open now: all of them on a calm machine, fewer when some
+         * were refused or failed, or when the first ones ended before the last ones opened.
+         */
+        int awaitOpen(Duration timeout) throws InterruptedException {
+            settled.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return openNow.get();
+        }
+
+        /** Streams open at this moment. */
+        int openNow() {
+            return openNow.get();
+        }
+
+        /** Waits for every stream to end (each bounded by the timeout) and sums them up. */
+        Result finish() throws InterruptedException {
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            return summarize(outcomes);
+        }
+
+        private void opened() {
+            openNow.incrementAndGet();
+            settled.countDown();
+        }
+
+        private void ended(boolean wasOpen) {
+            if (wasOpen) {
+                openNow.decrementAndGet();
+            } else {
+                settled.countDown();
+            }
         }
     }
 
@@ -94,7 +158,7 @@ final class StreamLoad {
         }
     }
 
-    private Outcome stream() {
+    private Outcome stream(Running run) {
         var outcome = new Outcome(frames);
         outcome.start = System.nanoTime();
         try (var socket = new Socket()) {
@@ -104,14 +168,16 @@ final class StreamLoad {
             OutputStream out = socket.getOutputStream();
             out.write(request);
             out.flush();
-            readFrames(new ResponseReader(socket.getInputStream()), outcome);
+            readFrames(new ResponseReader(socket.getInputStream()), outcome, run);
         } catch (IOException | RuntimeException e) {
             outcome.failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+        } finally {
+            run.ended(outcome.arrivals[0] != 0);
         }
         return outcome;
     }
 
-    private void readFrames(ResponseReader response, Outcome outcome) throws IOException {
+    private void readFrames(ResponseReader response, Outcome outcome, Running run) throws IOException {
         int status = response.readHead();
         if (status == 503) {
             outcome.overloaded = true; // turned away at once, as it should be when the gateway is full
@@ -144,17 +210,18 @@ final class StreamLoad {
             }
             outcome.arrivals[number] = System.nanoTime();
             if (number == 0) {
-                open.incrementAndGet();
+                run.opened();
             }
             expected = number + 1;
         }
+        if (!outcome.done) {
+            outcome.failure = "the stream ended without [DONE]";
+            return; // a failed stream, counted as such; its missing frames are not "lost"
+        }
         for (long arrival : outcome.arrivals) {
             if (arrival == 0) {
-                outcome.lost++;
+                outcome.lost++; // the stream said it was complete without them
             }
-        }
-        if (!outcome.done && outcome.failure == null) {
-            outcome.failure = "the stream ended without [DONE]";
         }
     }
 
