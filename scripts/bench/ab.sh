@@ -10,6 +10,8 @@
 # and AB_OLD_JAVA_OPTS / AB_NEW_JAVA_OPTS, JVM flags after -Xmx256m: one jar twice, e.g. with another GC.
 # AB_COLLECTOR=up|hang also starts an OTLP collector (scripts/bench/OtlpSink.java) that answers,
 # or never does; $COLLECTOR in AB_*_ENV is its address, e.g. AB_NEW_ENV=OTEL_EXPORTER_OTLP_ENDPOINT=\$COLLECTOR.
+# $BACKEND is the mock's, and AB_*_ENV comes last, so it can replace a setting: routing over two
+# backends (the one mock twice) against one, AB_NEW_ENV='BACKEND_URL= BACKENDS=a,b BACKEND_A_URL=$BACKEND BACKEND_B_URL=$BACKEND'.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/java.sh
@@ -43,8 +45,9 @@ if [ -n "${AB_COLLECTOR:-}" ]; then
 fi
 
 start_gateway() { # NAME JAR EXTRA JAVA_OPTS: starts it with bench.sh's settings and EXTRA, its log in NAME.log
-  env ${3//\$COLLECTOR/$COLLECTOR} PORT=0 BACKEND_URL=$backend ECHO_TOKEN_DELAY_MS=0 API_KEYS=bench:bench-key RATE_LIMIT_RPM=1000000 \
-    LOG_FILE="$work/$1.log" LOG_MAX_BYTES=52428800 LOG_MAX_FILES=1 \
+  local extra=${3//\$COLLECTOR/$COLLECTOR}
+  env PORT=0 BACKEND_URL=$backend ECHO_TOKEN_DELAY_MS=0 API_KEYS=bench:bench-key RATE_LIMIT_RPM=1000000 \
+    LOG_FILE="$work/$1.log" LOG_MAX_BYTES=52428800 LOG_MAX_FILES=1 ${extra//\$BACKEND/$backend} \
     "$JAVA" -Xmx256m ${4:-} -jar "$2" --env-file /dev/null >"$work/$1.out" 2>&1 &
   pids+=($!)
 }
