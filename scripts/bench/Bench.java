@@ -231,7 +231,8 @@ public final class Bench {
     /** The gateway in echo mode, beside the bare JDK server answering a fixed completion (the echo floor). */
     private void echo(Services services) throws InterruptedException {
         String phase = "echo mode";
-        progress("echo mode at 64 connections: %d s of warm-up, then %d s", 2 * seconds, seconds);
+        // A fresh JVM each: warmed as long as the proxies were (see warmUp), or its figure is the JIT's, not the gateway's.
+        progress("echo mode at 64 connections: %d s of warm-up, then %d s", 3 * seconds, seconds);
         var rate = new LinkedHashMap<String, Double>();
         var cpu = new LinkedHashMap<String, Double>();
         for (String name : withJdk(echoColumns())) {
@@ -243,7 +244,7 @@ public final class Bench {
             }
             try {
                 var target = new Lineup.Target(name, echo.get());
-                Wrk.run(target.chat(), 2, 64, 2 * seconds, 0); // warm-up
+                Wrk.run(target.chat(), 2, 64, 3 * seconds, 0); // warm-up
                 Duration before = echo.get().cpu();
                 Optional<Wrk.Result> result = wrk(phase, target, 64, seconds, 0);
                 Duration used = echo.get().cpu().minus(before);
