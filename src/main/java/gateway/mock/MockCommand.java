@@ -200,7 +200,7 @@ public final class MockCommand {
         throw bad(name, value, "expected a number from 0 to 1");
     }
 
-    private static void slowRange(MockOptions.Builder options, String name, String value) {
+    private static void slowRange(MockOptionsBuilder options, String name, String value) {
         Matcher range = RANGE.matcher(value.strip());
         if (range.matches()) {
             try {

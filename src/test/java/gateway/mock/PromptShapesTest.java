@@ -20,7 +20,7 @@ class PromptShapesTest {
         return start(MockOptions.builder().shape(shape));
     }
 
-    static MockBackend start(MockOptions.Builder options) {
+    static MockBackend start(MockOptionsBuilder options) {
         return MockHttp.start(options.reply("Mock reply").build());
     }
 

@@ -14,6 +14,7 @@ import gateway.json.JsonString;
 import gateway.json.JsonValue;
 import gateway.mock.MockBackend;
 import gateway.mock.MockOptions;
+import gateway.mock.MockOptionsBuilder;
 import gateway.mock.Shape;
 import gateway.observe.Log;
 import java.io.IOException;
@@ -467,7 +468,7 @@ class OpenApiErrorsTest {
         return new String[] {"Authorization", "Bearer " + secret};
     }
 
-    private static MockOptions.Builder words() {
+    private static MockOptionsBuilder words() {
         return MockOptions.builder().reply("one two three four five six");
     }
 
