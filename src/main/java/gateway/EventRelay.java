@@ -17,20 +17,16 @@ import java.util.regex.Pattern;
  * whole response and its usage: there is no {@code [DONE]}, and no usage to hold back.
  * A stream that reports no usage gets an estimate, as chat streams do.
  */
-final class EventRelay implements ModelEndpoint.Relay {
+final class EventRelay extends Relay {
     /** An event name that is safe on an {@code event:} line: a backend's {@code type} goes there. */
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
-    private final Exchange exchange;
-    private final ModelRequest request;
-    private volatile EventStream events;
     private String model;
     private Usage usage;
     private long deltas;
 
     EventRelay(Exchange exchange, ModelRequest request) {
-        this.exchange = exchange;
-        this.request = request;
+        super(exchange, request);
     }
 
     @Override
@@ -53,32 +49,17 @@ final class EventRelay implements ModelEndpoint.Relay {
         }
     }
 
-    @Override
-    public void keepAlive() throws IOException {
-        EventStream opened = events;
-        if (opened != null) {
-            opened.keepAlive();
-        }
-    }
-
     /** The last event the worker sent ended the stream. */
     @Override
-    public void finish() {
+    void finish() {
     }
 
     @Override
-    public void record() {
+    void record() {
         if (model != null) {
             exchange.facts().model(model);
         }
-        Usage counted = usage != null ? usage : new Usage((request.promptCharacters() + 3) / 4, deltas, true);
+        Usage counted = usage != null ? usage : estimate(deltas);
         exchange.facts().usage(counted.promptTokens(), counted.completionTokens(), counted.estimated());
-    }
-
-    private EventStream open() throws IOException {
-        if (events == null) {
-            events = exchange.openEventStream();
-        }
-        return events;
     }
 }

@@ -68,15 +68,6 @@ final class ModelEndpoint {
         }
     }
 
-    /** Passes a worker's stream to the client and keeps its books: {@link StreamRelay}, {@link EventRelay}. */
-    sealed interface Relay extends Worker.ChunkSink permits StreamRelay, EventRelay {
-        /** Ends a complete stream as its API does. */
-        void finish() throws IOException;
-
-        /** Records the model that answered and the usage on the exchange, however the stream ended. Call once. */
-        void record();
-    }
-
     /** The client's session: its {@code X-Session-ID} header, else the request's {@code user}, else none. */
     private static String session(Exchange exchange, ModelRequest request) {
         String session = exchange.header("X-Session-ID");

@@ -1,10 +1,8 @@
 package gateway;
 
-import gateway.http.EventStream;
 import gateway.http.Exchange;
 import gateway.json.JsonArray;
 import gateway.json.JsonObject;
-import gateway.json.JsonString;
 import gateway.json.JsonValue;
 import gateway.openai.Completions;
 import gateway.openai.ModelRequest;
@@ -25,10 +23,7 @@ import java.util.Optional;
  * chunk (llama.cpp) or sends {@code "choices": null} (vLLM). A backend that reports no
  * usage gets an estimate: one token per content chunk, one per four prompt characters.
  */
-final class StreamRelay implements ModelEndpoint.Relay {
-    private final Exchange exchange;
-    private final ModelRequest request;
-    private volatile EventStream events;
+final class StreamRelay extends Relay {
     private JsonObject lastChunk;
     private Usage usage;
     /** The backend's own usage and timings objects as last sent: they tell its cached tokens. */
@@ -37,8 +32,7 @@ final class StreamRelay implements ModelEndpoint.Relay {
     private long contentChunks;
 
     StreamRelay(Exchange exchange, ModelRequest request) {
-        this.exchange = exchange;
-        this.request = request;
+        super(exchange, request);
     }
 
     @Override
@@ -63,22 +57,8 @@ final class StreamRelay implements ModelEndpoint.Relay {
         open().send(chunk);
     }
 
-    /** During a backend's silence: a comment to the client, once the stream has started. */
     @Override
-    public void keepAlive() throws IOException {
-        EventStream opened = events;
-        if (opened != null) {
-            opened.keepAlive();
-        }
-    }
-
-    /**
-     * Records the model that answered and the usage on the exchange, however the stream
-     * ended: a stream the client cancelled still used the GPU, and is counted (and
-     * charged to its rate limit). Call once, when the stream is over.
-     */
-    @Override
-    public void record() {
+    void record() {
         if (lastChunk != null) {
             lastChunk.string("model").ifPresent(exchange.facts()::model);
         }
@@ -89,23 +69,16 @@ final class StreamRelay implements ModelEndpoint.Relay {
 
     /** Ends a complete stream: the usage chunk if asked for, then {@code [DONE]}. */
     @Override
-    public void finish() throws IOException {
+    void finish() throws IOException {
         if (request.includeUsage()) {
             Usage counted = counted();
             String model = lastChunk == null ? request.model() : lastChunk.string("model").orElse(request.model());
             long created = lastChunk == null ? Instant.now().getEpochSecond()
                     : lastChunk.longValue("created").orElse(Instant.now().getEpochSecond());
-            JsonObject usageChunk = Completions.usageChunk(request.id(), created, model, counted);
-            open().send(request.operation() == Operation.COMPLETION ? usageChunk.with("object", new JsonString("text_completion")) : usageChunk);
+            String object = request.operation() == Operation.COMPLETION ? "text_completion" : "chat.completion.chunk";
+            open().send(Completions.usageChunk(object, request.id(), created, model, counted));
         }
         open().sendDone();
-    }
-
-    private EventStream open() throws IOException {
-        if (events == null) {
-            events = exchange.openEventStream();
-        }
-        return events;
     }
 
     private static boolean hasContent(JsonArray choices) {
@@ -122,12 +95,8 @@ final class StreamRelay implements ModelEndpoint.Relay {
     /** The usage the backend reported, else an estimate, made once the stream is over. */
     private Usage counted() {
         if (usage == null) {
-            usage = estimate();
+            usage = estimate(contentChunks);
         }
         return usage;
-    }
-
-    private Usage estimate() {
-        return new Usage((request.promptCharacters() + 3) / 4, contentChunks, true);
     }
 }

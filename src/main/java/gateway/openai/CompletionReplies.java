@@ -43,7 +43,7 @@ record CompletionReplies(String id, String model, long created, int choices) imp
         for (int i = 0; i < choices; i++) {
             frames.add(head().put("choices", JsonArray.of(choice(i, "", "stop"))).build());
         }
-        frames.add(head().put("choices", JsonArray.of()).put("usage", usage.toJson()).build());
+        frames.add(Completions.usageChunk("text_completion", id, created, model, usage));
         return frames;
     }
 

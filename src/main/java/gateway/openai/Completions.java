@@ -48,7 +48,20 @@ public final class Completions {
 
     /** The usage chunk OpenAI sends last when asked: no choices, only usage. */
     public static JsonObject usageChunk(String id, long created, String model, Usage usage) {
-        return chunkWith(id, created, model, JsonArray.of()).put("usage", usage.toJson()).build();
+        return usageChunk("chat.completion.chunk", id, created, model, usage);
+    }
+
+    /**
+     * {@return the usage chunk of a stream whose chunks are {@code object}s: a chat's, or a text completion's}
+     *
+     * @param object  {@code chat.completion.chunk} or {@code text_completion}
+     * @param id      the request's id
+     * @param created when the reply was made, in epoch seconds
+     * @param model   the model that answered
+     * @param usage   the counts
+     */
+    public static JsonObject usageChunk(String object, String id, long created, String model, Usage usage) {
+        return chunkWith(id, created, model, JsonArray.of()).put("object", object).put("usage", usage.toJson()).build();
     }
 
     /** A content delta, optionally opening the assistant's turn with its role. */
