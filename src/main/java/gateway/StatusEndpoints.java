@@ -1,7 +1,7 @@
 package gateway;
 
-import gateway.http.ApiError;
 import gateway.http.Exchange;
+import gateway.http.UpstreamErrors;
 import gateway.json.JsonArray;
 import gateway.json.JsonObject;
 import gateway.json.JsonValue;
@@ -56,7 +56,7 @@ final class StatusEndpoints {
                 allowed.add(model.string("id").orElseThrow());
             }
         }
-        throw ApiError.modelNotFound(id, allowed);
+        throw UpstreamErrors.modelNotFound(id, allowed);
     }
 
     static void live(Exchange exchange) throws IOException {

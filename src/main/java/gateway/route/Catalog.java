@@ -1,6 +1,7 @@
 package gateway.route;
 
 import gateway.http.ApiError;
+import gateway.http.UpstreamErrors;
 import gateway.json.JsonArray;
 import gateway.json.JsonObject;
 import gateway.json.JsonValue;
@@ -47,7 +48,7 @@ final class Catalog {
             pool = servers(model);
         }
         if (pool.isEmpty()) {
-            throw ApiError.modelNotFound(model, modelIds());
+            throw UpstreamErrors.modelNotFound(model, modelIds());
         }
         return pool;
     }

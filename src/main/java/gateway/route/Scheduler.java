@@ -1,6 +1,7 @@
 package gateway.route;
 
 import gateway.http.ApiError;
+import gateway.http.UpstreamErrors;
 import gateway.observe.RoutingMetrics;
 import gateway.worker.Worker;
 import java.io.IOException;
@@ -92,7 +93,7 @@ final class Scheduler {
                     return fallback;
                 }
                 metrics.queueRefusal("full");
-                throw ApiError.queueFull(queueMax, 1);
+                throw UpstreamErrors.queueFull(queueMax, 1);
             }
             waiter = new Waiter(need, call.caller(), lock.newCondition());
             queue.add(waiter.caller, waiter);
@@ -160,7 +161,7 @@ final class Scheduler {
                     return fallback;
                 }
                 metrics.queueRefusal("timeout");
-                throw ApiError.queueTimeout(queueTimeout.toSeconds(), 1);
+                throw UpstreamErrors.queueTimeout(queueTimeout.toSeconds(), 1);
             } catch (InterruptedException stopping) {
                 queue.remove(waiter.caller, waiter);
                 Thread.currentThread().interrupt();
@@ -239,11 +240,11 @@ final class Scheduler {
         Health.State soonest = pool.stream().map(b -> b.health().state()).filter(Health.State::coolingDown)
                 .min(Comparator.comparingLong(s -> s.coolingUntil() - System.nanoTime())).orElse(null);
         if (soonest == null) {
-            return ApiError.noBackendAvailable("No backend can take this request now: every backend for this model is "
+            return UpstreamErrors.noBackendAvailable("No backend can take this request now: every backend for this model is "
                     + "drained or was already tried.", 1);
         }
         long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(soonest.coolingUntil() - System.nanoTime()));
-        return soonest.coolStatus() == 429 ? ApiError.backendsRateLimited(millis) : ApiError.noBackendAvailable(
+        return soonest.coolStatus() == 429 ? UpstreamErrors.backendsRateLimited(millis) : UpstreamErrors.noBackendAvailable(
                 "Every backend for this model asked the gateway to wait (503 with Retry-After); retry in "
                         + (millis + 999) / 1000 + " s.", (millis + 999) / 1000);
     }

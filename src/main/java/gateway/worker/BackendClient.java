@@ -1,7 +1,8 @@
 package gateway.worker;
 
-import gateway.telemetry.TraceContext;
 import gateway.http.ApiError;
+import gateway.http.UpstreamErrors;
+import gateway.telemetry.TraceContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -92,7 +93,7 @@ public final class BackendClient implements AutoCloseable {
             throw errors.failedCall(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ApiError.backendUnavailable("The call to the backend was interrupted (the gateway is stopping).");
+            throw UpstreamErrors.backendUnavailable("The call to the backend was interrupted (the gateway is stopping).");
         } finally {
             meter.waited(System.nanoTime() - start);
         }

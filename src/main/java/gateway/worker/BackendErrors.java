@@ -2,6 +2,7 @@ package gateway.worker;
 
 import gateway.config.BackendSettings;
 import gateway.http.ApiError;
+import gateway.http.UpstreamErrors;
 import gateway.json.Json;
 import gateway.json.JsonException;
 import gateway.json.JsonNumber;
@@ -63,19 +64,19 @@ final class BackendErrors {
     /** A call that produced no response: connection refused, reset, unknown host, timeout. */
     ApiError failedCall(IOException e) {
         if (e instanceof HttpConnectTimeoutException) {
-            return ApiError.gatewayTimeout("Could not connect to " + who + " in time.");
+            return UpstreamErrors.gatewayTimeout("Could not connect to " + who + " in time.");
         } else if (e instanceof HttpTimeoutException) {
-            return ApiError.gatewayTimeout(whoStarting() + " did not answer within "
+            return UpstreamErrors.gatewayTimeout(whoStarting() + " did not answer within "
                     + timeout.toSeconds() + " s (BACKEND_TIMEOUT_SECONDS).");
         } else if (e instanceof ConnectException) {
-            return ApiError.backendUnavailable("Cannot connect to " + who + ": " + reason(e) + ".");
+            return UpstreamErrors.backendUnavailable("Cannot connect to " + who + ": " + reason(e) + ".");
         }
-        return ApiError.backendUnavailable("The connection to " + who + " failed: " + reason(e) + ".");
+        return UpstreamErrors.backendUnavailable("The connection to " + who + " failed: " + reason(e) + ".");
     }
 
     private ApiError silentFor(Duration limit) {
         String setting = limit.equals(timeout) ? " (BACKEND_TIMEOUT_SECONDS)" : "";
-        return ApiError.gatewayTimeout(whoStarting() + " sent nothing for " + limit.toSeconds()
+        return UpstreamErrors.gatewayTimeout(whoStarting() + " sent nothing for " + limit.toSeconds()
                 + " s" + setting + " and was cut off.");
     }
 
@@ -87,12 +88,12 @@ final class BackendErrors {
         if (e instanceof Watchdog.SilentBackend silent) {
             return silentFor(silent.limit());
         }
-        return ApiError.backendUnavailable(whoStarting() + " broke off its reply: " + reason(e) + ".");
+        return UpstreamErrors.backendUnavailable(whoStarting() + " broke off its reply: " + reason(e) + ".");
     }
 
     /** A reply that is not what an OpenAI-compatible server sends. */
     ApiError invalidReply(String what, String body) {
-        return ApiError.backendError(whoStarting() + " sent " + what + ": " + quote(body));
+        return UpstreamErrors.backendError(whoStarting() + " sent " + what + ": " + quote(body));
     }
 
     /** A reply with a status that is not 2xx. */
@@ -101,11 +102,11 @@ final class BackendErrors {
         Map<String, String> fields = errorFields(text);
         String message = clean(fields.getOrDefault("message", text.isBlank() ? "(empty body)" : quote(text)));
         if (status >= 500) {
-            return ApiError.backendError(whoStarting() + " answered " + status + ": " + message,
+            return UpstreamErrors.backendError(whoStarting() + " answered " + status + ": " + message,
                     retryHeaders(headers)).fromBackendStatus(status);
         } else if (status == 401 || status == 403) {
             // The backend refused the gateway's own credentials; the client's key is not at fault.
-            return ApiError.backendError(whoStarting() + " refused the gateway's credentials (" + status
+            return UpstreamErrors.backendError(whoStarting() + " refused the gateway's credentials (" + status
                     + "); check " + keySetting + ". It said: " + message).fromBackendStatus(status);
         } else if (status == 429) {
             return new ApiError(429, "rate_limit_error", fields.getOrDefault("code", "rate_limit_exceeded"),
@@ -122,7 +123,7 @@ final class BackendErrors {
     ApiError inStream(JsonValue error) {
         Map<String, String> fields = error instanceof JsonObject o ? fieldsOf(o) : Map.of();
         String message = fields.getOrDefault("message", quote(error.toJson()));
-        return ApiError.backendError(whoStarting() + " failed mid-stream: " + clean(message));
+        return UpstreamErrors.backendError(whoStarting() + " failed mid-stream: " + clean(message));
     }
 
     /** The headers that say when to retry (a 429's, or a 503's), by the names OpenAI uses. */

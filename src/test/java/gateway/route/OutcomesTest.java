@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gateway.http.ApiError;
+import gateway.http.UpstreamErrors;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -19,15 +20,15 @@ class OutcomesTest {
 
     @Test
     void aRetryIsWorthItOnlyWhereAnotherBackendMaySucceed() {
-        assertTrue(Outcomes.retryable(ApiError.backendUnavailable("refused")));
-        assertTrue(Outcomes.retryable(ApiError.gatewayTimeout("slow")));
+        assertTrue(Outcomes.retryable(UpstreamErrors.backendUnavailable("refused")));
+        assertTrue(Outcomes.retryable(UpstreamErrors.gatewayTimeout("slow")));
         assertTrue(Outcomes.retryable(limited(Map.of())));
         for (int status : new int[] {502, 503, 504}) {
-            assertTrue(Outcomes.retryable(ApiError.backendError("x").fromBackendStatus(status)), "" + status);
+            assertTrue(Outcomes.retryable(UpstreamErrors.backendError("x").fromBackendStatus(status)), "" + status);
         }
-        assertFalse(Outcomes.retryable(ApiError.backendError("a 500: a request that breaks the model").fromBackendStatus(500)));
+        assertFalse(Outcomes.retryable(UpstreamErrors.backendError("a 500: a request that breaks the model").fromBackendStatus(500)));
         assertFalse(Outcomes.retryable(ApiError.invalidRequest("context_length_exceeded", null, "too long").fromBackendStatus(400)));
-        assertFalse(Outcomes.retryable(ApiError.backendError("a reply that is not a completion")));
+        assertFalse(Outcomes.retryable(UpstreamErrors.backendError("a reply that is not a completion")));
     }
 
     @Test
