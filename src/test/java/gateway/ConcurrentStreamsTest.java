@@ -7,9 +7,12 @@ import gateway.json.JsonObject;
 import gateway.mock.MockBackend;
 import gateway.mock.MockOptions;
 import gateway.observe.Log;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpResponse;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,28 +69,61 @@ class ConcurrentStreamsTest {
         }
     }
 
-    /** One client's stream: null when it went as it should, else what went wrong. */
-    private static String stream(Gateway gateway, boolean leaves) throws Exception {
-        HttpResponse<InputStream> response = TestHttp.open(gateway.uri().resolve("/v1/chat/completions"), STREAM);
-        try (BufferedReader lines = TestHttp.lines(response)) {
-            if (response.statusCode() != 200) {
-                return "status " + response.statusCode();
+    /**
+     * One client's stream: null when it went as it should, else what went wrong. Each client
+     * has a connection of its own, closed after its stream: a pooled one could have been
+     * closed by the server's cap on idle connections (200) just as it was picked again.
+     */
+    private static String stream(Gateway gateway, boolean leaves) throws IOException {
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + STREAM.length() + "\r\n\r\n" + STREAM)
+                    .getBytes(StandardCharsets.US_ASCII));
+            var in = new BufferedInputStream(socket.getInputStream());
+            String status = line(in);
+            if (!status.startsWith("HTTP/1.1 200")) {
+                return status;
+            }
+            while (!line(in).isEmpty()) {
+                // the headers: the body is chunked
             }
             var text = new StringBuilder();
-            String data;
-            while ((data = TestHttp.nextData(lines)) != null && !data.equals("[DONE]")) {
-                if (leaves) {
-                    return null; // closing the body hangs up mid-stream
-                }
-                var choices = TestHttp.json(data).array("choices").orElseThrow();
-                if (choices.size() > 0) {
-                    ((JsonObject) choices.get(0)).object("delta").flatMap(d -> d.string("content")).ifPresent(text::append);
+            var body = new StringBuilder();
+            for (int size; (size = Integer.parseInt(line(in), 16)) > 0; line(in)) {
+                body.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
+                for (int end; (end = body.indexOf("\n\n")) >= 0; body.delete(0, end + 2)) {
+                    String event = body.substring(0, end);
+                    if (event.startsWith(":")) {
+                        continue; // a keep-alive comment
+                    }
+                    String data = event.replaceFirst("^data: ", "");
+                    if (leaves) {
+                        return null; // closing the socket hangs up mid-stream
+                    }
+                    if (data.equals("[DONE]")) {
+                        return text.toString().equals(REPLY) ? null : "got: " + text;
+                    }
+                    var choices = TestHttp.json(data).array("choices").orElseThrow();
+                    if (choices.size() > 0) {
+                        ((JsonObject) choices.get(0)).object("delta").flatMap(d -> d.string("content")).ifPresent(text::append);
+                    }
                 }
             }
-            if (data == null) {
-                return "no [DONE] after: " + text;
-            }
-            return text.toString().equals(REPLY) ? null : "got: " + text;
+            return "no [DONE] after: " + text;
         }
+    }
+
+    /** One line of the response head or of the chunked framing, without its CRLF. */
+    private static String line(InputStream in) throws IOException {
+        var line = new StringBuilder();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) {
+                throw new IOException("the connection closed mid-line: " + line);
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 }
