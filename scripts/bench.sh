@@ -70,8 +70,8 @@ fi
 rm -rf "$out/classes" && mkdir -p "$out/classes"
 "$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$jar" scripts/bench/*.java
 
-# The gateway runs with the flags scripts/run.sh documents, and a 256 MiB heap.
-export GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xmx256m}"
+# The gateway runs with the flags scripts/run.sh uses.
+export GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-$DEFAULT_JAVA_OPTS}"
 if [ "$mode" = routing ]; then
   exec "$JAVA" -cp "$out/classes:$jar" RoutingBench "$jar" "$out" "$seconds"
 fi

@@ -10,9 +10,9 @@ source scripts/java.sh
 
 fresh_jar
 
-# JVM flags come from JAVA_OPTS. The heap is what to size: an open stream holds about
-# 64 KiB, and unless MAX_REQUESTS_IN_FLIGHT says otherwise the gateway serves one chat
-# per 128 KiB of heap at once (2,048 with -Xmx256m, 8,192 with JAVA_OPTS="-Xmx1g") and
-# answers the rest 503. See the README's Performance section. The gateway sets its own
-# speed-related properties.
-exec "$JAVA" ${JAVA_OPTS:-} -jar "$jar" "$@"
+# JVM flags come from JAVA_OPTS, else DEFAULT_JAVA_OPTS (scripts/java.sh: -Xmx384m, which
+# serves 5,000 open streams in under 512 MiB). The heap is what to size: unless
+# MAX_REQUESTS_IN_FLIGHT says otherwise the gateway serves one request per 76 KiB of heap
+# at once (13,797 with JAVA_OPTS="-Xmx1g") and answers the rest 503. See the README's
+# Performance section. The gateway sets its own speed-related properties.
+exec "$JAVA" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -jar "$jar" "$@"

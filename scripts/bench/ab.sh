@@ -7,7 +7,7 @@
 # after three warm-up rounds each; "echo" measures echo mode instead (no backend).
 # Needs wrk (apt-get install wrk). Both gateways get the settings bench.sh gives its own, plus
 # AB_OLD_ENV / AB_NEW_ENV (KEY=VALUE ...) to each side: one jar twice, with and without a feature;
-# and AB_OLD_JAVA_OPTS / AB_NEW_JAVA_OPTS, JVM flags after -Xmx256m: one jar twice, e.g. with another GC.
+# and AB_OLD_JAVA_OPTS / AB_NEW_JAVA_OPTS, JVM flags after $DEFAULT_JAVA_OPTS (scripts/java.sh): one jar twice, e.g. with another GC.
 # AB_COLLECTOR=up|hang also starts an OTLP collector (scripts/bench/OtlpSink.java) that answers,
 # or never does; $COLLECTOR in AB_*_ENV is its address, e.g. AB_NEW_ENV=OTEL_EXPORTER_OTLP_ENDPOINT=\$COLLECTOR.
 # $BACKEND is the mock's, and AB_*_ENV comes last, so it can replace a setting: routing over two
@@ -48,7 +48,7 @@ start_gateway() { # NAME JAR EXTRA JAVA_OPTS: starts it with bench.sh's settings
   local extra=${3//\$COLLECTOR/$COLLECTOR}
   env PORT=0 BACKEND_URL=$backend ECHO_TOKEN_DELAY_MS=0 API_KEYS=bench:bench-key RATE_LIMIT_RPM=1000000 \
     LOG_FILE="$work/$1.log" LOG_MAX_BYTES=52428800 LOG_MAX_FILES=1 ${extra//\$BACKEND/$backend} \
-    "$JAVA" -Xmx256m ${4:-} -jar "$2" --env-file /dev/null >"$work/$1.out" 2>&1 &
+    "$JAVA" $DEFAULT_JAVA_OPTS ${4:-} -jar "$2" --env-file /dev/null >"$work/$1.out" 2>&1 &
   pids+=($!)
 }
 start_gateway old "$old" "${AB_OLD_ENV:-}" "${AB_OLD_JAVA_OPTS:-}"; pid_a=${pids[-1]}

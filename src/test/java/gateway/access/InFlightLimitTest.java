@@ -6,9 +6,9 @@ import org.junit.jupiter.api.Test;
 
 class InFlightLimitTest {
     @Test
-    void theHeapAllowsOneRequestPer128KiB() {
-        assertEquals(2048, InFlightLimit.forHeap(256L << 20));
-        assertEquals(8192, InFlightLimit.forHeap(1L << 30));
+    void theHeapAllowsOneRequestPer76KiB() {
+        assertEquals(5173, InFlightLimit.forHeap(384L << 20));
+        assertEquals(13797, InFlightLimit.forHeap(1L << 30));
     }
 
     @Test
