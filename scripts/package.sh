@@ -26,12 +26,11 @@ name=gateway-$version
 archive=target/$name-linux-$arch.tar.gz
 
 # The modules the classes name (java.base, java.net.http, jdk.httpserver, and jdk.unsupported
-# for sun.misc.Signal, with which SIGHUP reloads the settings), then two that only
-# provide services, which jdeps cannot see: jdk.zipfs, the "jar" file system the web pages are
-# read from (WebAssets); and jdk.crypto.ec, the elliptic curves TLS needs to reach an https
+# for sun.misc.Signal, with which SIGHUP reloads the settings), then one that only provides a
+# service, which jdeps cannot see: jdk.crypto.ec, the elliptic curves TLS needs to reach an https
 # backend on JDK 21 (JDK 22+ moved them into java.base and left the module empty). Nothing for
 # jcmd, JFR or JMX: the package runs the gateway, diagnosing it is a full JDK's job.
-modules=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps "$jar"),jdk.zipfs
+modules=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps "$jar")
 if "$JAVA" --list-modules | grep -q '^jdk\.crypto\.ec@'; then
   modules=$modules,jdk.crypto.ec
 fi
