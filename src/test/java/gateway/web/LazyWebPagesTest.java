@@ -2,6 +2,7 @@ package gateway.web;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,6 +69,16 @@ class LazyWebPagesTest {
         assertSame(pages.find("index.html"), pages.find("index.html"));
         assertNull(pages.find("ui/missing.js"));
         assertNull(pages.find("ui/../index.html"), "a name outside the list is never handed to the class loader");
+    }
+
+    @Test
+    void aTagChangesWithTheBytes() {
+        byte[] text = "body { color: black }".getBytes(StandardCharsets.UTF_8);
+        byte[] edited = "body { color: white }".getBytes(StandardCharsets.UTF_8);
+        assertTrue(Asset.tag(text).matches("[0-9a-f]{24}"), Asset.tag(text));
+        assertEquals(Asset.tag(text), Asset.tag(text.clone()));
+        assertNotEquals(Asset.tag(text), Asset.tag(edited));
+        assertNotEquals(Asset.tag(text), Asset.tag((new String(text, StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
