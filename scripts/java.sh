@@ -5,11 +5,17 @@
 
 MIN_JAVA=21
 
-# Prints the feature version (17, 21, 25, ...) of the JDK at $1, or nothing.
+# Prints the feature version (17, 21, 25, ...) of the JDK at $1, or nothing. Read from its
+# release file (JAVA_VERSION="25.0.3"), which every JDK since 9 has, rather than by starting
+# it: a JVM per candidate made sourcing this file take 1.2 to 1.4 s here (0.2 s now).
 java_feature_version() {
   [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 |
-    sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
+  if [ -f "$1/release" ]; then
+    sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$1/release"
+  else
+    "$1/bin/java" -XshowSettings:properties -version 2>&1 |
+      sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
+  fi
 }
 
 find_jdk() {
