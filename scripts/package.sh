@@ -4,6 +4,7 @@
 # uses, so that a machine without Java runs it. It unpacks to gateway-VERSION/:
 #   bin/gateway        the launcher (src/deploy/bin/gateway): arguments and JAVA_OPTS pass through
 #   lib/gateway.jar    the jar, built first when missing or older than the sources
+#   lib/gateway.jsa    its class-data archive: the classes a start loads, ready to map
 #   runtime/           the jlinked runtime
 #   gateway.env        the settings, each documented, at their defaults: an example to copy
 #   README.md, deploy/gateway.service (the systemd unit; README "Deploy" says how to install it)
@@ -47,6 +48,9 @@ chmod 755 "$stage/$name/bin/gateway"
 cp "$jar" "$stage/$name/lib/gateway.jar"
 cp gateway.env README.md "$stage/$name/"
 cp src/deploy/systemd/gateway.service "$stage/$name/deploy/"
+# The class-data archive, made with the package's own runtime and jar (scripts/train.sh):
+# bin/gateway maps it at every start, so that nothing needs to be writable for it.
+scripts/train.sh "$stage/$name/runtime/bin/java" "$stage/$name/lib/gateway.jar" "$stage/$name/lib/gateway.jsa" >&2
 # Owned by root in the archive, whoever built it: unpacked as root, it is not left writable to a build user.
 tar -C "$stage" --owner=0 --group=0 --numeric-owner -czf "$archive" "$name"
 echo "$archive"
