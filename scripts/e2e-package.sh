@@ -2,9 +2,9 @@
 # End-to-end checks of the package (scripts/package.sh): unpacks it into a temp folder and
 # runs bin/gateway where there is no Java at all (no JAVA_HOME, and a PATH whose only tool is
 # readlink, which the launcher needs), through a relative symlink, from another working
-# directory: the version, the usage, a bad option, an echo gateway, the mock and a gateway in
-# front of it, the web pages (read from the jar), and a clean stop. Prints "N passed, N failed".
-# Skips, saying so, when the JDK found has no jlink.
+# directory: the version, the usage, a bad option, the class-data archive, an echo gateway, the
+# mock and a gateway in front of it, the web pages (read from the jar), and a clean stop.
+# Prints "N passed, N failed". Skips, saying so, when the JDK found has no jlink.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java.sh
@@ -50,6 +50,11 @@ check "mock bad option: exit 2, one line" bash -c "grep -qx 2 mfrob.code && test
 check "gateway.env read from the working directory" grep -qx 'SHUTDOWN_GRACE_SECONDS=3' print.out
 "${bare[@]}" 'JAVA_OPTS=-XshowSettings:vm -Xmx77m' "$gateway" --version >opts.out 2>&1
 check "JAVA_OPTS reach the JVM"           grep -q 'Max. Heap Size: 77' opts.out
+# -Xshare:on makes a JVM that cannot map its class-data archive fail instead of going without.
+check "the class-data archive fits the unpacked runtime and jar" "${bare[@]}" 'JAVA_OPTS=-Xshare:on' "$gateway" --version
+"${bare[@]}" 'JAVA_OPTS=-XX:-UseCompressedOops' "$gateway" --version >misfit.out 2>misfit.err; echo $? >misfit.code
+check "an archive that does not fit: skipped, said on stderr only" \
+  bash -c "grep -qx 0 misfit.code && test \$(wc -l <misfit.out) -eq 1 && grep -q '^gateway ' misfit.out && grep -q 'shared archive' misfit.err"
 
 launch=("${bare[@]}" "$gateway")
 start echo_gw echo gateway_started || exit 1

@@ -4,6 +4,7 @@
 # uses, so that a machine without Java runs it. It unpacks to gateway-VERSION/:
 #   bin/gateway        the launcher (src/deploy/bin/gateway): arguments and JAVA_OPTS pass through
 #   lib/gateway.jar    the jar, built first when missing or older than the sources
+#   lib/gateway.jsa    its class-data archive: the classes a start loads, ready to map
 #   runtime/           the jlinked runtime
 #   gateway.env        the settings, each documented, at their defaults: an example to copy
 #   README.md, deploy/gateway.service (the systemd unit; README "Deploy" says how to install it)
@@ -26,12 +27,11 @@ name=gateway-$version
 archive=target/$name-linux-$arch.tar.gz
 
 # The modules the classes name (java.base, java.net.http, jdk.httpserver, and jdk.unsupported
-# for sun.misc.Signal, with which SIGHUP reloads the settings), then two that only
-# provide services, which jdeps cannot see: jdk.zipfs, the "jar" file system the web pages are
-# read from (WebAssets); and jdk.crypto.ec, the elliptic curves TLS needs to reach an https
+# for sun.misc.Signal, with which SIGHUP reloads the settings), then one that only provides a
+# service, which jdeps cannot see: jdk.crypto.ec, the elliptic curves TLS needs to reach an https
 # backend on JDK 21 (JDK 22+ moved them into java.base and left the module empty). Nothing for
 # jcmd, JFR or JMX: the package runs the gateway, diagnosing it is a full JDK's job.
-modules=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps "$jar"),jdk.zipfs
+modules=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps "$jar")
 if "$JAVA" --list-modules | grep -q '^jdk\.crypto\.ec@'; then
   modules=$modules,jdk.crypto.ec
 fi
@@ -48,6 +48,11 @@ chmod 755 "$stage/$name/bin/gateway"
 cp "$jar" "$stage/$name/lib/gateway.jar"
 cp gateway.env README.md "$stage/$name/"
 cp src/deploy/systemd/gateway.service "$stage/$name/deploy/"
+# The class-data archive, made with the package's own runtime and jar (scripts/train.sh):
+# bin/gateway maps it at every start, so that nothing needs to be writable for it. Made with
+# the launcher's default flags ($DEFAULT_JAVA_OPTS, as bin/gateway's), the heap layout it maps it with.
+# shellcheck disable=SC2086
+scripts/train.sh "$stage/$name/runtime/bin/java" "$stage/$name/lib/gateway.jar" "$stage/$name/lib/gateway.jsa" $DEFAULT_JAVA_OPTS >&2
 # Owned by root in the archive, whoever built it: unpacked as root, it is not left writable to a build user.
 tar -C "$stage" --owner=0 --group=0 --numeric-owner -czf "$archive" "$name"
 echo "$archive"

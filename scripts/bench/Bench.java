@@ -103,7 +103,7 @@ public final class Bench {
         if (wrk) {
             echo(services);
         }
-        startup(services);
+        new Startup(report, lineup, folder).measure(services, echoColumns(), STARTS);
     }
 
     /** The JIT needs long on two busy cores: the JVMs (and the mocks behind them) warm up three times as long. */
@@ -267,31 +267,6 @@ public final class Bench {
     /** Echo mode has no backend, so routing and its traced twin have nothing to add there. */
     private List<String> echoColumns() {
         return baselineJar == null ? List.of(Lineup.GATEWAY) : List.of(Lineup.BEFORE, Lineup.GATEWAY);
-    }
-
-    private void startup(Services services) throws Exception {
-        String phase = "start-up";
-        progress("start to first 200 from /healthz, %d starts", STARTS);
-        var times = new LinkedHashMap<String, List<Double>>();
-        for (int i = 0; i < STARTS; i++) {
-            for (String name : echoColumns()) { // in turns, so that drift hits both alike
-                String process = name + "-start-" + i;
-                report.attempt(phase, name, () -> lineup.gateway(lineup.jarOf(name), process, List.of(), false))
-                        .ifPresent(gateway -> {
-                            times.computeIfAbsent(name, n -> new ArrayList<>()).add(gateway.startup().toNanos() / 1e6);
-                            services.stop(gateway);
-                        });
-            }
-        }
-        var medians = new LinkedHashMap<String, Double>();
-        times.forEach((name, values) -> medians.put(name, median(values)));
-        var sizes = new LinkedHashMap<String, Double>();
-        for (String name : echoColumns()) {
-            sizes.put(name, Files.size(lineup.jarOf(name)) / 1024.0);
-        }
-        report.row("start to first /healthz 200, median (ms)", phase, medians,
-                new Report.Target("≤ 300", Lineup.GATEWAY, v -> v <= 300));
-        report.row("jar size (KiB)", phase, sizes);
     }
 
     /**

@@ -190,6 +190,16 @@ final class Lineup {
      */
     Services.Service gateway(Path gatewayJar, String name, List<Integer> mockPorts, boolean traced)
             throws IOException, InterruptedException {
+        return gateway(gatewayJar, name, mockPorts, traced, List.of());
+    }
+
+    /** An echo gateway as {@link #gateway} makes one, with these JVM flags before the others (a class cache). */
+    Services.Service echoGateway(Path gatewayJar, String name, List<String> jvmFlags) throws IOException, InterruptedException {
+        return gateway(gatewayJar, name, List.of(), false, jvmFlags);
+    }
+
+    private Services.Service gateway(Path gatewayJar, String name, List<Integer> mockPorts, boolean traced,
+            List<String> jvmFlags) throws IOException, InterruptedException {
         int port = Services.freePort();
         var environment = new HashMap<String, String>();
         environment.put("PORT", Integer.toString(port));
@@ -212,6 +222,7 @@ final class Lineup {
         environment.put("LOG_MAX_BYTES", Integer.toString(50 << 20));
         environment.put("LOG_MAX_FILES", "1");
         var command = new ArrayList<>(List.of(java));
+        command.addAll(jvmFlags);
         command.addAll(Arrays.asList(Bench.JAVA_OPTS.trim().split("\\s+")));
         command.addAll(List.of("-jar", gatewayJar.toString(), "--env-file", folder.resolve("none.env").toString()));
         Files.writeString(folder.resolve("none.env"), "# every setting comes from the environment\n");

@@ -6,11 +6,15 @@ import gateway.http.Router.Handler;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serves the web pages from memory: gzipped when the browser accepts it (plain
  * otherwise), revalidated with {@code ETag} and {@code 304 Not Modified}, and always with
  * headers that let a page do nothing but what its own files say (see {@link #secure}).
+ * A file is read, digested and gzipped when it is first asked for, then kept: the start does
+ * not pay for pages it may never serve.
  */
 public final class WebPages {
     /**
@@ -24,21 +28,24 @@ public final class WebPages {
             "connect-src 'self'", "font-src 'self'", "manifest-src 'self'", "base-uri 'none'", "form-action 'self'",
             "frame-ancestors 'none'", "require-trusted-types-for 'script'", "trusted-types 'none'");
 
-    private final Map<String, Asset> assets;
+    /** Every file there is, by its path under {@code web/}: which may be asked for. */
+    private final Set<String> names;
+    /** The files asked for so far, each read once. */
+    private final Map<String, Asset> loaded = new ConcurrentHashMap<>();
 
-    private WebPages(Map<String, Asset> assets) {
-        this.assets = assets;
+    private WebPages(Set<String> names) {
+        this.names = names;
     }
 
-    /** Reads the pages from the class path. */
+    /** Finds the pages on the class path; each is read when first served. */
     public static WebPages load() {
-        return new WebPages(WebAssets.load());
+        return new WebPages(WebAssets.names());
     }
 
     /** A route answering with one file, such as {@code index.html}; it must exist. */
     public Handler file(String name) {
-        Asset asset = required(name);
-        return exchange -> serve(exchange, asset);
+        required(name);
+        return exchange -> serve(exchange, find(name));
     }
 
     /**
@@ -46,25 +53,32 @@ public final class WebPages {
      * it is off: the status still says "not here" to anything that is not a person.
      */
     public Handler notFoundPage(String name) {
-        Asset asset = required(name);
+        required(name);
         return exchange -> {
+            Asset asset = find(name);
             secure(exchange);
             exchange.responseHeader("Cache-Control", "no-cache");
             exchange.respond(404, asset.contentType(), asset.plain());
         };
     }
 
-    private Asset required(String name) {
-        Asset asset = assets.get(name);
-        if (asset == null) {
+    private void required(String name) {
+        if (!names.contains(name)) {
             throw new IllegalStateException("the web page " + name + " is missing from the jar");
         }
-        return asset;
+    }
+
+    /** The file of this name, read on its first request and kept; {@code null} when there is none. */
+    Asset find(String name) {
+        if (!names.contains(name)) {
+            return null; // never looked up: a request's path names no file outside the list
+        }
+        return loaded.computeIfAbsent(name, file -> Asset.of(file, WebAssets.read(file)));
     }
 
     /** {@code GET /ui/{file}}: the pages' scripts, styles and images. */
     public void asset(Exchange exchange) throws IOException {
-        Asset asset = assets.get("ui/" + exchange.pathParameter("file"));
+        Asset asset = find("ui/" + exchange.pathParameter("file"));
         if (asset == null) {
             secure(exchange); // an error on a page's behalf is locked down as the page is
             throw ApiError.notFound(exchange.method(), exchange.path());
@@ -72,9 +86,9 @@ public final class WebPages {
         serve(exchange, asset);
     }
 
-    /** All the files' bytes, uncompressed: the pages' whole weight. */
+    /** All the files' bytes, uncompressed: the pages' whole weight (reads every file not read yet). */
     public long totalBytes() {
-        return assets.values().stream().mapToLong(asset -> asset.plain().length).sum();
+        return names.stream().mapToLong(name -> find(name).plain().length).sum();
     }
 
     private static void serve(Exchange exchange, Asset asset) throws IOException {
