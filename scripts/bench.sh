@@ -8,7 +8,7 @@
 # and with OTLP export on as well (telemetry's cost; every feature on), in one run. Prints a
 # table with the targets of issue 15 beside the figures they judge, and writes
 # target/bench/results.json (and results.txt; each process's output in target/bench/).
-#   scripts/bench.sh        # 10 s per load phase, about 10 minutes in all
+#   scripts/bench.sh        # 10 s per load phase (64 connections: 3 rounds of 3 s, in turns), about 11 minutes
 #   scripts/bench.sh 3      # 3 s per phase, about 5.5 minutes: a quick look
 #   BASELINE_JAR=old/gateway.jar scripts/bench.sh 3
 #                           # adds a "before" column: that jar as a second gateway, same
