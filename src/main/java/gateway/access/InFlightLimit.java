@@ -10,14 +10,14 @@ import java.util.function.IntSupplier;
  * {@code overloaded} and {@code Retry-After}, which the OpenAI SDKs retry, instead of
  * being let in to exhaust the heap. Every request in flight holds its connection's
  * buffers, a virtual thread's stack and a backend connection until its last byte: an
- * open stream holds 63 to 66 KiB of heap, of which the JDK's HTTP server and client
+ * open stream holds 63 to 68 KiB of heap, of which the JDK's HTTP server and client
  * alone, without the gateway, hold 57 (measured by {@code scripts/bench.sh}).
  */
 public final class InFlightLimit {
     /**
      * Heap budgeted per request in flight when the limit is derived from the heap: what an
      * open stream holds, and 15% more. So {@code scripts/run.sh}'s {@code -Xmx384m} serves
-     * 5,173 at once: 5,000 streams fit, with a resident size under 512 MiB. At 128 KiB (twice
+     * 5,173 at once: 5,000 streams fit, in about 500 MiB resident. At 128 KiB (twice
      * a stream) it turned 2,000 of them away while a third of the heap stayed unused.
      */
     static final long HEAP_PER_REQUEST = 76 * 1024;
