@@ -156,10 +156,8 @@ public final class Bench {
                 }
             }
         }
-        var rate = new LinkedHashMap<String, Double>();
-        rates.forEach((name, values) -> rate.put(name, median(values)));
-        var cpu = new LinkedHashMap<String, Double>();
-        cpus.forEach((name, values) -> cpu.put(name, median(values)));
+        var rate = medians(rates);
+        var cpu = medians(cpus);
         report.row("throughput, 64 connections (req/s)", phase, rate);
         report.row("throughput ÷ nginx's (%)", phase, ratio(rate, Lineup.NGINX, 100), traced("≥ 40", v -> v >= 40));
         report.row("throughput ÷ jdk's (%)", phase, ratio(rate, Lineup.JDK, 100), traced("≥ 85", v -> v >= 85));
@@ -242,9 +240,7 @@ public final class Bench {
                 report.partial(phase, name, text);
             }
         });
-        var medians = new LinkedHashMap<String, Double>();
-        rounds.forEach((name, values) -> medians.put(name, median(values)));
-        return medians;
+        return medians(rounds);
     }
 
     /** The gateway in echo mode, beside the bare JDK server answering a fixed completion (the echo floor). */
@@ -353,8 +349,11 @@ public final class Bench {
         return difference;
     }
 
-    private static double median(List<Double> values) {
-        return values.stream().sorted().toList().get(values.size() / 2);
+    /** Each column's median: of its rounds, or of its starts. */
+    static Map<String, Double> medians(Map<String, List<Double>> figures) {
+        var medians = new LinkedHashMap<String, Double>();
+        figures.forEach((name, values) -> medians.put(name, values.stream().sorted().toList().get(values.size() / 2)));
+        return medians;
     }
 
     /** When the run began, for the minutes and seconds each progress line shows. */

@@ -49,9 +49,9 @@ final class Startup {
         for (String column : columns) {
             sizes.put(column, Files.size(lineup.jarOf(column)) / 1024.0);
         }
-        report.row("start to first /healthz 200, median (ms)", PHASE, medians(cached),
+        report.row("start to first /healthz 200, median (ms)", PHASE, Bench.medians(cached),
                 new Report.Target("≤ 300", Lineup.GATEWAY, v -> v <= 300));
-        report.row("the same without a class-data archive, median (ms)", PHASE, medians(cold));
+        report.row("the same without a class-data archive, median (ms)", PHASE, Bench.medians(cold));
         report.row("jar size (KiB)", PHASE, sizes);
     }
 
@@ -78,11 +78,5 @@ final class Startup {
             times.computeIfAbsent(column, c -> new ArrayList<>()).add(gateway.startup().toNanos() / 1e6);
             services.stop(gateway);
         });
-    }
-
-    private static Map<String, Double> medians(Map<String, List<Double>> times) {
-        var medians = new LinkedHashMap<String, Double>();
-        times.forEach((column, values) -> medians.put(column, values.stream().sorted().toList().get(values.size() / 2)));
-        return medians;
     }
 }
