@@ -25,7 +25,8 @@ lacks() { ! grep -qF -- "$2" "$1"; }       # lacks FILE TEXT
 cd "$work"   # no gateway.env here: the gateways run on built-in defaults plus what is set below
 jar="$OLDPWD/$jar"
 PORT=0 start mock mock mock_backend_started mock --reply "Hello from the mock" || exit 1
-PORT=0 ECHO_TOKEN_DELAY_MS=0 start echo_gw echo gateway_started || exit 1
+# LC_ALL=C: an ASCII locale, as in a container; the log is UTF-8 all the same.
+PORT=0 ECHO_TOKEN_DELAY_MS=0 LC_ALL=C start echo_gw echo gateway_started || exit 1
 PORT=0 BACKEND_URL="$mock/v1" start proxy proxy gateway_started || exit 1
 PORT=0 BACKEND_URL="http://127.0.0.1:9" start down down gateway_started || exit 1
 PORT=0 API_KEYS="alice:sk-e2e-alice" RATE_LIMIT_RPM=2 CORS_ALLOW_ORIGINS=https://app.example start keyed keyed gateway_started || exit 1
@@ -124,6 +125,8 @@ check "unknown path: 404 not_found"       bash -c "grep -q 404 nf.code && grep -
 curl -s -D na.h -o na.json -X PUT "$echo_gw/v1/chat/completions"
 check "wrong method: 405 with Allow"      bash -c "grep -q 'HTTP/1.1 405' na.h && grep -qi '^allow: POST' na.h"
 check "log: one line per request"         eventually has echo.log '"event":"request","request_id":"e2e-42"'
+curl -s -o /dev/null "$echo_gw/v1/chat/completions" -d '{"model":"mödel","messages":[{"role":"user","content":"hi"}]}'
+check "log: UTF-8 in an ASCII locale"     eventually has echo.log '"model":"mödel"'
 
 curl -s -D k1.h -o k1.json "$keyed/v1/chat/completions" -d "$chat"
 check "no key: 401 missing_api_key"       bash -c "grep -q 'HTTP/1.1 401' k1.h && grep -q '\"code\":\"missing_api_key\"' k1.json"

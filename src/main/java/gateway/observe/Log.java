@@ -53,9 +53,9 @@ public final class Log {
         this.level = Objects.requireNonNull(level, "level");
     }
 
-    /** {@return a log writing to standard output, one line per event} */
+    /** {@return a log writing to standard output, one line per event, in UTF-8} */
     public static Log toStandardOutput() {
-        return new Log(System.out::println);
+        return new Log(OutputLines.standardOutput());
     }
 
     /**
