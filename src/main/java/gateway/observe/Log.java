@@ -168,7 +168,9 @@ public final class Log {
         if (dropped(level)) {
             return;
         }
-        var line = new StringBuilder(640).append("{\"time\":\"").append(Instant.now()).append("\",\"level\":");
+        var line = new StringBuilder(640).append("{\"time\":\"");
+        LogTime.append(line, Instant.now());
+        line.append("\",\"level\":");
         Json.quoteInto(line, level.text);
         line.append(",\"event\":");
         Json.quoteInto(line, event);
