@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The client keys of {@code API_KEYS}: {@code alice:sk-…,bob:sk-…,sk-…}. A key without a
@@ -20,6 +21,9 @@ import java.util.function.Function;
  * them, in constant time: how long a check takes says nothing about how close a guess was.
  */
 public final class ApiKeys {
+    /** Between a scheme and its key; compiled once (String.split would compile it on every request). */
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+
     private record Entry(String name, byte[] digest, String redacted) {
     }
 
@@ -130,7 +134,7 @@ public final class ApiKeys {
     static Optional<String> presentedKey(Function<String, String> headers) {
         String authorization = headers.apply("Authorization");
         if (authorization != null) {
-            String[] parts = authorization.strip().split("\\s+", 2);
+            String[] parts = SPACES.split(authorization.strip(), 2);
             if (parts.length == 2 && (parts[0].equalsIgnoreCase("Bearer") || parts[0].equalsIgnoreCase("Api-Key"))) {
                 return Optional.of(parts[1].strip());
             }
