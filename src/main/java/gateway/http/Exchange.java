@@ -37,6 +37,8 @@ public final class Exchange {
     private final Teardown teardown;
     private Map<String, String> pathParameters = Map.of();
     private final RequestTrace trace;
+    /** Formatted on first use. */
+    private String clientAddress;
 
     Exchange(HttpExchange http, Metrics metrics, Departures departures, Telemetry telemetry) {
         this.http = http;
@@ -86,7 +88,10 @@ public final class Exchange {
 
     /** The client's IP address. */
     public String clientAddress() {
-        return http.getRemoteAddress().getAddress().getHostAddress();
+        if (clientAddress == null) { // asked two or three times a request; formatting it is not free
+            clientAddress = http.getRemoteAddress().getAddress().getHostAddress();
+        }
+        return clientAddress;
     }
 
     /** Sets a response header; call before the answer starts. */
