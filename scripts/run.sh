@@ -13,7 +13,7 @@ source scripts/java.sh
 fresh_jar
 fresh_archive
 
-# JVM flags come from JAVA_OPTS, else DEFAULT_JAVA_OPTS (scripts/java.sh: -Xmx384m, which
+# JVM flags come from JAVA_OPTS, else DEFAULT_JAVA_OPTS (scripts/java.sh: -Xmx376m, which
 # serves 5,000 open streams in under 512 MiB). The heap is what to size: unless
 # MAX_REQUESTS_IN_FLIGHT says otherwise the gateway serves one request per 76 KiB of heap
 # at once (13,797 with JAVA_OPTS="-Xmx1g") and answers the rest 503. See the README's

@@ -36,7 +36,7 @@ public final class Bench {
     static final int FRAME_SPACING_MS = 50;
     static final String API_KEY = "bench-key";
     /** The gateway's JVM flags: scripts/bench.sh passes the ones scripts/run.sh uses. */
-    static final String JAVA_OPTS = System.getenv().getOrDefault("GATEWAY_JAVA_OPTS", "-Xmx384m");
+    static final String JAVA_OPTS = System.getenv().getOrDefault("GATEWAY_JAVA_OPTS", "-Xmx376m");
     /** Short rounds of one request at a time, taken in turns so that drift hits every column alike. */
     static final int ROUNDS = 5;
     /** Rounds of whole replies at 64 connections, taken in turns likewise: the phase's seconds split among them. */

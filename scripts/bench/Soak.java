@@ -130,7 +130,7 @@ final class Soak {
         int port = Services.freePort();
         Files.writeString(folder.resolve("none.env"), "# every setting comes from the environment\n");
         var command = new ArrayList<>(List.of(java));
-        command.addAll(Arrays.asList(System.getenv().getOrDefault("GATEWAY_JAVA_OPTS", "-Xmx384m").trim().split("\\s+")));
+        command.addAll(Arrays.asList(System.getenv().getOrDefault("GATEWAY_JAVA_OPTS", "-Xmx376m").trim().split("\\s+")));
         command.addAll(List.of("-jar", jar, "--env-file", folder.resolve("none.env").toString()));
         return services.start(name, port, "/healthz", command, Map.of(
                 "PORT", Integer.toString(port), "BACKEND_URL", backendUrl, "API_KEYS", "soak:" + KEY,

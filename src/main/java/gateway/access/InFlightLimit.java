@@ -16,8 +16,8 @@ import java.util.function.IntSupplier;
 public final class InFlightLimit {
     /**
      * Heap budgeted per request in flight when the limit is derived from the heap: what an
-     * open stream holds, and 15% more. So {@code scripts/run.sh}'s {@code -Xmx384m} serves
-     * 5,173 at once: 5,000 streams fit, in about 500 MiB resident. At 128 KiB (twice
+     * open stream holds, and 15% more. So {@code scripts/run.sh}'s {@code -Xmx376m} serves
+     * 5,066 at once: 5,000 streams fit, in about 495 MiB resident. At 128 KiB (twice
      * a stream) it turned 2,000 of them away while a third of the heap stayed unused.
      */
     static final long HEAP_PER_REQUEST = 76 * 1024;
@@ -33,7 +33,7 @@ public final class InFlightLimit {
         this.limit = limit;
     }
 
-    /** The limit that fits a heap of {@code maxHeapBytes} ({@link Runtime#maxMemory()}): 5,173 for 384 MiB. */
+    /** The limit that fits a heap of {@code maxHeapBytes} ({@link Runtime#maxMemory()}): 5,066 for 376 MiB. */
     public static int forHeap(long maxHeapBytes) {
         return (int) Math.clamp(maxHeapBytes / HEAP_PER_REQUEST, 16, 1_000_000);
     }

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class InFlightLimitTest {
     @Test
     void theHeapAllowsOneRequestPer76KiB() {
-        assertEquals(5173, InFlightLimit.forHeap(384L << 20));
+        assertEquals(5066, InFlightLimit.forHeap(376L << 20));
         assertEquals(13797, InFlightLimit.forHeap(1L << 30));
     }
 
