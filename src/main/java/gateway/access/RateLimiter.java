@@ -154,10 +154,20 @@ public final class RateLimiter {
         }
         long minutes = millis / 60_000;
         long restMillis = millis % 60_000;
-        String seconds = Long.toString(restMillis / 1000);
-        if (restMillis % 1000 != 0) {
-            seconds += "." + String.format("%03d", restMillis % 1000).replaceAll("0+$", "");
+        var text = new StringBuilder(12);
+        if (minutes > 0) {
+            text.append(minutes).append('m');
         }
-        return (minutes > 0 ? minutes + "m" : "") + seconds + "s";
+        text.append(restMillis / 1000);
+        if (restMillis % 1000 != 0) {
+            // By hand, not String.format and a regex: a reset header is written on every request.
+            String digits = Long.toString(1000 + restMillis % 1000).substring(1); // three, leading zeros kept
+            int end = digits.length();
+            while (digits.charAt(end - 1) == '0') {
+                end--;
+            }
+            text.append('.').append(digits, 0, end);
+        }
+        return text.append('s').toString();
     }
 }

@@ -72,7 +72,8 @@ class RateLimiterTest {
 
     @ParameterizedTest
     @CsvSource({"1, 1ms", "250000000, 250ms", "999000001, 1s", "1000000000, 1s", "1500000000, 1.5s",
-        "59999000000, 59.999s", "360000000000, 6m0s", "90250000000, 1m30.25s"})
+        "59999000000, 59.999s", "360000000000, 6m0s", "90250000000, 1m30.25s", "2050000000, 2.05s",
+        "61007000000, 1m1.007s"})
     void durationsAreWrittenAsOpenAiDoes(long nanos, String text) {
         assertEquals(text, RateLimiter.duration(nanos));
     }
