@@ -25,7 +25,11 @@ public final class OutputLines implements Consumer<String> {
     private final ReentrantLock lock = new ReentrantLock();
     private long dropped;
 
-    /** @param out where the lines go, written to and never closed */
+    /**
+     * Lines written to {@code out}.
+     *
+     * @param out where the lines go, written to and never closed
+     */
     public OutputLines(OutputStream out) {
         this.out = out;
     }
