@@ -109,18 +109,21 @@ public final class Exchange {
      * before reading, and otherwise (chunked bodies) as soon as the limit is crossed.
      */
     public byte[] readBody(int maxBytes) throws IOException {
-        String declared = header("Content-Length");
-        if (declared != null && declared.strip().length() > 0) {
+        long declared = maxBytes; // a chunked body has no length: up to the most there may be
+        String length = header("Content-Length");
+        if (length != null && !length.isBlank()) {
             try {
-                if (Long.parseLong(declared.strip()) > maxBytes) {
-                    throw ApiError.requestTooLarge(maxBytes);
-                }
+                declared = Long.parseLong(length.strip());
             } catch (NumberFormatException e) {
                 // the JDK server has already rejected malformed lengths; nothing to add
             }
+            if (declared > maxBytes) {
+                throw ApiError.requestTooLarge(maxBytes);
+            }
         }
         InputStream in = http.getRequestBody();
-        byte[] body = in.readNBytes(maxBytes);
+        // Asked for its length: readNBytes allocates (and zeroes) up to 16 KiB at a time for what it is asked.
+        byte[] body = in.readNBytes((int) declared);
         if (body.length == maxBytes && in.read() != -1) {
             throw ApiError.requestTooLarge(maxBytes);
         }

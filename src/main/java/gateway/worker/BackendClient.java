@@ -78,7 +78,7 @@ public final class BackendClient implements AutoCloseable {
         HttpResponse<InputStream> response = send(request, errors, meter);
         Duration silence = request.timeout().orElseThrow();
         try (var body = watchdog.watch(response.body(), silence, null, meter)) {
-            return new Reply(response.statusCode(), response.headers(), readWhole(body, errors));
+            return new Reply(response.statusCode(), response.headers(), readWhole(body, response.headers(), errors));
         } catch (IOException closing) {
             throw errors.brokenReply(closing);
         }
@@ -120,11 +120,17 @@ public final class BackendClient implements AutoCloseable {
         return watchdog.watch(body, silence, keepAlive, meter);
     }
 
-    /** A whole body, up to {@link #MAX_REPLY_BYTES}; a failure to read it is the backend's. */
-    static byte[] readWhole(InputStream body, BackendErrors errors) {
+    /**
+     * A whole body, up to {@link #MAX_REPLY_BYTES}; a failure to read it is the backend's.
+     * Asked for its {@code Content-Length} when it has one: {@code readNBytes} allocates
+     * (and zeroes) up to 16 KiB at a time for what it is asked, then copies what came.
+     */
+    static byte[] readWhole(InputStream body, HttpHeaders headers, BackendErrors errors) {
+        long declared = headers.firstValueAsLong("Content-Length").orElse(MAX_REPLY_BYTES);
         try {
-            byte[] bytes = body.readNBytes(MAX_REPLY_BYTES);
-            if (bytes.length == MAX_REPLY_BYTES && body.read() != -1) {
+            byte[] bytes = body.readNBytes((int) Math.clamp(declared, 0, MAX_REPLY_BYTES));
+            // Also sees the end, which hands the connection back to the pool.
+            if (body.read() != -1) {
                 throw errors.invalidReply("a reply larger than " + MAX_REPLY_BYTES + " bytes", "");
             }
             return bytes;

@@ -70,13 +70,13 @@ public final class OpenAiBackend implements Worker {
         boolean complete = false;
         try {
             if (response.statusCode() / 100 != 2) {
-                throw errors.fromStatus(response.statusCode(), BackendClient.readWhole(body, errors), response.headers());
+                throw errors.fromStatus(response.statusCode(), BackendClient.readWhole(body, response.headers(), errors), response.headers());
             }
             boolean eventStream = response.headers().firstValue("Content-Type")
                     .map(type -> type.toLowerCase().startsWith("text/event-stream")).orElse(false);
             if (!eventStream) {
                 // Some servers ignore "stream": the whole reply then goes out as a stream of one piece.
-                String text = new String(BackendClient.readWhole(body, errors), StandardCharsets.UTF_8);
+                String text = new String(BackendClient.readWhole(body, response.headers(), errors), StandardCharsets.UTF_8);
                 for (JsonObject frame : BackendReplies.asStream(request, BackendReplies.normalized(request, parseReply(request, text)))) {
                     sink.send(frame);
                 }
