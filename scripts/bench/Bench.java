@@ -371,7 +371,7 @@ public final class Bench {
                 jdk:     the bare JDK stack (HttpServer and HttpClient on virtual threads copying bytes, no logic;
                          in echo mode, HttpServer answering a fixed completion): the floor
                 gateway: one backend, an API key, a rate limit, a log file, metrics
-                routed:  the same over two backends (least-loaded), two identical mocks
+                routed:  the same over two backends (least-loaded), both the one mock
                 """);
         text.append(String.format("traced:  routed, plus OTLP export of every request's spans to a collector %s%n",
                 Lineup.COLLECTOR.equals("hang") ? "that never answers" : "that answers at once"));

@@ -127,23 +127,21 @@ final class StreamPhases {
                 2 * HELD_STREAMS);
         var columns = new ArrayList<>(List.of(Lineup.JDK));
         columns.addAll(lineup.gateways());
-        var mocks = new ArrayList<Services.Service>();
         var held = new ArrayList<Services.Service>();
+        Optional<Services.Service> mock = Optional.empty();
         var draining = new LinkedHashMap<String, Held>();
         var perStream = new LinkedHashMap<String, Double>();
         try {
-            for (String name : List.of("slow-mock", "slow-mock-2")) {
-                report.attempt(phase, name, () -> lineup.mock(name, HELD_SPACING_MS)).ifPresent(mocks::add);
-            }
-            if (mocks.size() < 2) {
-                columns.forEach(column -> report.failed(phase, column, "a slow mock did not start"));
+            mock = report.attempt(phase, "slow-mock", () -> lineup.mock("slow-mock", HELD_SPACING_MS));
+            if (mock.isEmpty()) {
+                columns.forEach(column -> report.failed(phase, column, "the slow mock did not start"));
                 return;
             }
-            List<Integer> ports = mocks.stream().map(Services.Service::port).toList();
+            int port = mock.get().port();
             for (String column : columns) {
                 Bench.progress("  %s", column);
                 Optional<Services.Service> proxy = report.attempt(phase, column,
-                        () -> lineup.proxy(column, column + "-held", ports));
+                        () -> lineup.proxy(column, column + "-held", port));
                 if (proxy.isPresent()) {
                     held.add(proxy.get());
                     var measured = new Held(proxy.get());
@@ -156,7 +154,7 @@ final class StreamPhases {
             }
         } finally {
             lineup.services().stop(held);
-            lineup.services().stop(mocks);
+            mock.ifPresent(lineup.services()::stop);
         }
         report.row("heap per open stream (KiB)", phase, perStream);
         report.row("heap per open stream above jdk's (KiB)", phase, Bench.above(perStream, Lineup.JDK));
