@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.DoublePredicate;
+import java.util.stream.Collectors;
 
 /**
  * The benchmark behind {@code scripts/bench.sh}. It starts the columns of {@link Lineup}
@@ -156,6 +157,12 @@ public final class Bench {
                 }
             }
         }
+        // Each round's figure too: the spread within a column is the run's noise, a gap between
+        // columns with the same code (routed against gateway) the noise between two JVMs.
+        progress("  CPU per request in each round (µs): %s", cpus.entrySet().stream()
+                .map(column -> column.getKey() + " " + column.getValue().stream()
+                        .map(micros -> String.format("%.0f", micros)).collect(Collectors.joining("/")))
+                .collect(Collectors.joining(", ")));
         var rate = medians(rates);
         var cpu = medians(cpus);
         report.row("throughput, 64 connections (req/s)", phase, rate);
