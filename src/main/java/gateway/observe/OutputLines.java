@@ -20,6 +20,8 @@ import java.util.function.Consumer;
  * {@code System.out} would: the request they describe is not failed for it.
  */
 public final class OutputLines implements Consumer<String> {
+    private static final OutputLines STANDARD_OUTPUT = new OutputLines(new FileOutputStream(FileDescriptor.out));
+
     private final OutputStream out;
     /** A lock, not a monitor: see {@link RotatingFile#accept}. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -34,9 +36,9 @@ public final class OutputLines implements Consumer<String> {
         this.out = out;
     }
 
-    /** {@return the lines of the process's standard output} */
+    /** {@return the lines of the process's standard output, one sink for every log that writes there} */
     public static OutputLines standardOutput() {
-        return new OutputLines(new FileOutputStream(FileDescriptor.out));
+        return STANDARD_OUTPUT;
     }
 
     @Override
