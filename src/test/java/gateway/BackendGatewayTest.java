@@ -288,6 +288,18 @@ class BackendGatewayTest {
     }
 
     @Test
+    void aResponseHeadHttpClientCannotReadIsTheBackends502() throws Exception {
+        // HttpClient throws IllegalArgumentException, not IOException, for a Content-Length it cannot parse.
+        var malformed = new StubBackend.Reply(200, "application/json", List.of("{}"), "Content-Length", "abc");
+        try (var stub = new StubBackend(malformed); var gateway = gatewayFor(stub.uri())) {
+            var response = TestHttp.post(chat(gateway), HELLO);
+            assertEquals(502, response.statusCode(), response.body());
+            assertEquals("backend_error", errorCode(response));
+            assertTrue(response.body().contains("a response head that cannot be read"), response.body());
+        }
+    }
+
+    @Test
     void aSlowBackendIs504() throws Exception {
         try (var mock = MockBackend.start("127.0.0.1", 0, MockOptions.defaults().withFirstByteDelay(java.time.Duration.ofSeconds(3)));
              var gateway = gatewayFor(mock.uri(), "BACKEND_TIMEOUT_SECONDS", "1")) {

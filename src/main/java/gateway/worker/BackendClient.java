@@ -91,6 +91,10 @@ public final class BackendClient implements AutoCloseable {
             return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw errors.failedCall(e);
+        } catch (IllegalArgumentException e) {
+            // Not an IOException: what HttpClient throws for a response head it cannot read, such as a
+            // Content-Length of "abc". The backend's fault (502), not the gateway's (500).
+            throw errors.invalidReply("a response head that cannot be read", String.valueOf(e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw UpstreamErrors.backendUnavailable("The call to the backend was interrupted (the gateway is stopping).");
@@ -126,9 +130,10 @@ public final class BackendClient implements AutoCloseable {
      * (and zeroes) up to 16 KiB at a time for what it is asked, then copies what came.
      */
     static byte[] readWhole(InputStream body, HttpHeaders headers, BackendErrors errors) {
-        long declared = headers.firstValueAsLong("Content-Length").orElse(MAX_REPLY_BYTES);
+        // HttpClient has already framed the body by this length, and refused one it could not read.
+        long declared = headers.firstValueAsLong("Content-Length").orElse(-1);
         try {
-            byte[] bytes = body.readNBytes((int) Math.clamp(declared, 0, MAX_REPLY_BYTES));
+            byte[] bytes = body.readNBytes(declared >= 0 && declared < MAX_REPLY_BYTES ? (int) declared : MAX_REPLY_BYTES);
             // Also sees the end, which hands the connection back to the pool.
             if (body.read() != -1) {
                 throw errors.invalidReply("a reply larger than " + MAX_REPLY_BYTES + " bytes", "");
