@@ -5,6 +5,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -25,7 +26,7 @@ public final class OutputLines implements Consumer<String> {
     private final OutputStream out;
     /** A lock, not a monitor: see {@link RotatingFile#accept}. */
     private final ReentrantLock lock = new ReentrantLock();
-    private long dropped;
+    private final AtomicLong dropped = new AtomicLong();
 
     /**
      * Lines written to {@code out}.
@@ -48,7 +49,7 @@ public final class OutputLines implements Consumer<String> {
         try {
             out.write(bytes);
         } catch (IOException e) {
-            dropped++;
+            dropped.incrementAndGet();
         } finally {
             lock.unlock();
         }
@@ -56,11 +57,6 @@ public final class OutputLines implements Consumer<String> {
 
     /** {@return how many lines the stream refused} */
     public long dropped() {
-        lock.lock();
-        try {
-            return dropped;
-        } finally {
-            lock.unlock();
-        }
+        return dropped.get();
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -25,8 +26,8 @@ public final class RotatingFile implements Consumer<String>, AutoCloseable {
     private final int maxFiles;
     private OutputStream out;
     private long size;
-    private long dropped;
-    /** Guards the fields above. */
+    private final AtomicLong dropped = new AtomicLong();
+    /** Guards the stream and its size. */
     private final ReentrantLock lock = new ReentrantLock();
 
     public RotatingFile(Path file, long maxBytes, int maxFiles) {
@@ -57,9 +58,10 @@ public final class RotatingFile implements Consumer<String>, AutoCloseable {
             size += bytes.length;
         } catch (IOException | RuntimeException e) {
             closeQuietly();
-            if (dropped++ % 1000 == 0) {
+            long droppedSoFar = dropped.incrementAndGet();
+            if (droppedSoFar % 1000 == 1) {
                 System.err.println("gateway: cannot write the log file " + file + " (" + e.getMessage()
-                        + "); " + dropped + " line(s) dropped so far");
+                        + "); " + droppedSoFar + " line(s) dropped so far");
             }
         } finally {
             lock.unlock();
@@ -68,12 +70,7 @@ public final class RotatingFile implements Consumer<String>, AutoCloseable {
 
     /** Lines that could not be written. */
     public long dropped() {
-        lock.lock();
-        try {
-            return dropped;
-        } finally {
-            lock.unlock();
-        }
+        return dropped.get();
     }
 
     @Override
