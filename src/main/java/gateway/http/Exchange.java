@@ -109,17 +109,11 @@ public final class Exchange {
      * before reading, and otherwise (chunked bodies) as soon as the limit is crossed.
      */
     public byte[] readBody(int maxBytes) throws IOException {
-        long declared = maxBytes; // a chunked body has no length: up to the most there may be
+        // A chunked body has no length: up to the most there may be. The JDK server has refused malformed lengths.
         String length = header("Content-Length");
-        if (length != null && !length.isBlank()) {
-            try {
-                declared = Long.parseLong(length.strip());
-            } catch (NumberFormatException e) {
-                // the JDK server has already rejected malformed lengths; nothing to add
-            }
-            if (declared > maxBytes) {
-                throw ApiError.requestTooLarge(maxBytes);
-            }
+        long declared = length == null ? maxBytes : Long.parseLong(length.strip());
+        if (declared > maxBytes) {
+            throw ApiError.requestTooLarge(maxBytes);
         }
         InputStream in = http.getRequestBody();
         // Asked for its length: readNBytes allocates (and zeroes) up to 16 KiB at a time for what it is asked.
