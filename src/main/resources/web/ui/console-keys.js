@@ -13,6 +13,9 @@ export function keysTable({ onEdit, onSecret, onChanged, onFailure }) {
   let keys = [];
   let order = { column: 'name', descending: false };
   let refocus = null; // the row whose toggle gets the focus back once redrawn, so that the keyboard keeps its place
+  // The key whose row asks "Revoke …?". Kept through a redraw: the list reloaded after the
+  // last action (a rotation, say) may land just after the question was asked.
+  let confirming = null;
   const headers = COLUMNS.map((column) => {
     const button = el('button', { type: 'button', class: 'sort', 'data-sort': column.id }, column.label, el('span', { class: 'arrow', 'aria-hidden': 'true' }));
     button.addEventListener('click', () => sortBy(column));
@@ -56,17 +59,26 @@ export function keysTable({ onEdit, onSecret, onChanged, onFailure }) {
       button('Rotate', () => act(async () => onSecret(await admin.call(path + '/rotate', { method: 'POST' })))),
       button('Revoke', () => askToRevoke(), 'danger'),
     ];
-    function askToRevoke() {
-      const yes = button('Yes, revoke', () => act(() => admin.call(path, { method: 'DELETE' }), key.id), 'danger');
-      const no = button('Cancel', () => { box.replaceChildren(...normal); normal[3].focus(); });
-      box.replaceChildren(el('span', { class: 'warn' }, `Revoke ${key.name}? It stops working at once.`), yes, no);
-      no.focus();
+    function question() {
+      const yes = button('Yes, revoke', () => { confirming = null; act(() => admin.call(path, { method: 'DELETE' }), key.id); }, 'danger');
+      const no = button('Cancel', () => { confirming = null; box.replaceChildren(...normal); normal[3].focus(); });
+      return [el('span', { class: 'warn' }, `Revoke ${key.name}? It stops working at once.`), yes, no];
     }
-    box.append(...normal);
+    function askToRevoke() {
+      confirming = key.id;
+      const asked = question();
+      box.replaceChildren(...asked);
+      asked[2].focus();
+    }
+    box.append(...(confirming === key.id ? question() : normal));
     return box;
   }
 
   function draw() {
+    // Every row is replaced: the button that had the focus gets it back, so the keyboard keeps its place.
+    const focused = document.activeElement;
+    const kept = body.contains(focused) && focused.dataset.action
+      ? `tr[data-key-id="${CSS.escape(focused.closest('tr').dataset.keyId)}"] [data-action="${focused.dataset.action}"]` : null;
     const column = COLUMNS.find((c) => c.id === order.column);
     const sign = order.descending ? -1 : 1;
     const sorted = [...keys].sort((a, b) => {
@@ -87,6 +99,8 @@ export function keysTable({ onEdit, onSecret, onChanged, onFailure }) {
       const row = body.querySelector(`tr[data-key-id="${CSS.escape(refocus)}"]`);
       (row ? row.querySelector('[data-action=enable], [data-action=disable]') : headers[0].firstChild).focus();
       refocus = null;
+    } else if (kept) {
+      body.querySelector(kept)?.focus();
     }
   }
 

@@ -144,6 +144,13 @@ class ConsoleBrowserTest {
         // Not window.confirm: the row asks, and nothing is revoked until "Yes, revoke".
         assertTrue(page.evalString(row("alice") + ".querySelector('.actions').textContent").startsWith("Revoke alice?"));
         assertEquals(200, chat(rotated, "hi").statusCode());
+        // A reload of the list that lands now (as the one after the rotation may) keeps the question, and the
+        // focus on its Cancel. Refresh is clicked from script, so that the focus stays where the question put it.
+        page.eval("window.rowBeforeRefresh = " + row("alice") + "; document.getElementById('refresh').click()");
+        page.waitFor(row("alice") + " !== window.rowBeforeRefresh", WAIT);
+        assertTrue(page.evalString(row("alice") + ".querySelector('.actions').textContent").startsWith("Revoke alice?"),
+                "the question survives a redraw");
+        assertEquals("cancel", page.evalString("document.activeElement.dataset.action"), "the focus stays on the button that had it");
         page.click(action.formatted("yes, revoke"));
         page.waitFor(row("alice") + " === undefined", WAIT);
         assertRefused(chat(rotated, "hi"), "invalid_api_key");
