@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import gateway.json.JsonObject;
 import gateway.mock.MockOptions;
 import gateway.mock.Shape;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,35 @@ class PromptBackendTest {
             JsonObject sent = fleet.mock(0).lastRequest().body();
             assertEquals("{\"prompt\":\"hello there\",\"system_prompt\":\"Be brief.\",\"model\":\"vendor-model\","
                     + "\"max_new_tokens\":50,\"temperature\":0.5}", sent.toJson());
+        }
+    }
+
+    @Test
+    void aPoolSendsEmbeddingsAndSeveralPromptsOnlyToTheBackendsThatTakeThem() {
+        // b1 speaks OpenAI, b2 is a prompt API; both serve "shared", only b1 has embeddings or takes several prompts.
+        Shape chat = Shape.named("chat").orElseThrow();
+        try (var fleet = Fleet.of(List.of(MockOptions.defaults(), MockOptions.defaults().toBuilder().shape(chat).build()),
+                "BACKEND_B1_MODELS", "shared", "BACKEND_B2_MODELS", "shared", "BACKEND_B2_KIND", "prompt",
+                "BACKEND_B2_PATH", chat.path())) {
+            for (int i = 0; i < 6; i++) { // least-loaded alternates between idle backends: b2 would get half
+                var embedded = TestHttp.post(fleet.gateway.uri().resolve("/v1/embeddings"), "{\"model\":\"shared\",\"input\":\"hi\"}");
+                assertEquals(200, embedded.statusCode(), embedded.body());
+                assertEquals("b1", Fleet.servedBy(embedded));
+                var twoPrompts = TestHttp.post(fleet.gateway.uri().resolve("/v1/completions"),
+                        "{\"model\":\"shared\",\"prompt\":[\"one\",\"two\"]}");
+                assertEquals(200, twoPrompts.statusCode(), twoPrompts.body());
+                assertEquals("b1", Fleet.servedBy(twoPrompts));
+            }
+            var chats = new HashSet<String>();
+            for (int i = 0; i < 6; i++) {
+                chats.add(Fleet.servedBy(fleet.ask("shared", "hi")));
+            }
+            assertEquals(Set.of("b1", "b2"), chats, "chats still go to both");
+        }
+        try (var fleet = promptFleet(chat, MockOptions.defaults())) {
+            var refused = TestHttp.post(fleet.gateway.uri().resolve("/v1/embeddings"), "{\"model\":\"any\",\"input\":\"hi\"}");
+            assertEquals(400, refused.statusCode(), "a pool of prompt APIs alone says why: " + refused.body());
+            assertEquals("unsupported_operation", errorCode(refused));
         }
     }
 

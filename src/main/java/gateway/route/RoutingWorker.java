@@ -112,7 +112,21 @@ public final class RoutingWorker implements Worker, AutoCloseable {
         String model = catalog.resolve(request.model());
         ModelRequest routed = model == null || model.equals(request.model()) ? request : request.withModel(model);
         long[] blocks = !custom && routing.policy() == RoutingSettings.Policy.PREFIX ? PrefixIndex.hashes(routed) : null;
-        return new Target(routed, catalog.pool(model), new Balancer.Ask(call.session(), blocks, routed));
+        return new Target(routed, ableToServe(catalog.pool(model), routed), new Balancer.Ask(call.session(), blocks, routed));
+    }
+
+    /**
+     * The backends of the pool that can answer the request at all (a prompt API has no
+     * embeddings), or the whole pool when none can, so that one of them says why.
+     */
+    private static List<Backend> ableToServe(List<Backend> pool, ModelRequest request) {
+        for (Backend backend : pool) {
+            if (!backend.worker().serves(request)) { // rare: most pools serve every request, and pass untouched
+                List<Backend> able = pool.stream().filter(b -> b.worker().serves(request)).toList();
+                return able.isEmpty() ? pool : able;
+            }
+        }
+        return pool;
     }
 
     private <T> T withFailover(ModelRequest request, Call call, BooleanSupplier started, Attempt<T> attempt)

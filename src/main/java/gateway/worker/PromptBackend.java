@@ -64,6 +64,12 @@ public final class PromptBackend implements Worker {
         this.errors = new BackendErrors(backend, timeout);
     }
 
+    /** No embeddings, and one prompt per request. */
+    @Override
+    public boolean serves(ModelRequest request) {
+        return request.operation() != Operation.EMBEDDING && request.inputs().size() <= 1;
+    }
+
     @Override
     public JsonObject complete(ModelRequest request, Call call) {
         if (request.operation() == Operation.EMBEDDING) {

@@ -164,6 +164,17 @@ public interface Worker {
      */
     void stream(ModelRequest request, ChunkSink sink, Call call) throws IOException;
 
+    /**
+     * {@return whether this worker can answer {@code request} at all} A pool sends a request
+     * only to the backends that can, when any can. Most answer every request; a prompt API
+     * has no embeddings.
+     *
+     * @param request the checked request
+     */
+    default boolean serves(ModelRequest request) {
+        return true;
+    }
+
     /** {@return the model list, in the shape of OpenAI's {@code GET /v1/models}} */
     JsonObject models();
 
