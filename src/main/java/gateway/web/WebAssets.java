@@ -8,9 +8,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -59,15 +57,6 @@ final class WebAssets {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the web page " + name + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Every file, read now, by its name: the pages as a whole, for tests. */
-    static Map<String, Asset> load() {
-        var assets = new TreeMap<String, Asset>();
-        for (String name : names()) {
-            assets.put(name, Asset.of(name, read(name)));
-        }
-        return assets;
     }
 
     /** The files of the jar's {@code web/} folder: from its directory, without inflating one. */

@@ -31,7 +31,7 @@ class LazyWebPagesTest {
 
     @Test
     void aFileReadOnItsFirstRequestIsTheSameOnTheNext() throws IOException {
-        Map<String, Asset> readAtOnce = WebAssets.load();
+        Asset expected = Asset.of("ui/api.js", WebAssets.read("ui/api.js"));
         try (Gateway fresh = WebPagesTest.start(Map.of())) {
             for (String encoding : List.of("identity", "gzip")) {
                 var first = WebPagesTest.get(fresh, "/ui/api.js", "Accept-Encoding", encoding);
@@ -40,7 +40,6 @@ class LazyWebPagesTest {
                 assertEquals(tag(first), tag(second), encoding);
                 assertArrayEquals(first.body(), second.body(), encoding);
             }
-            Asset expected = readAtOnce.get("ui/api.js");
             assertEquals(expected.plainTag(), tag(WebPagesTest.get(fresh, "/ui/api.js")));
             assertEquals(expected.gzipTag(), tag(WebPagesTest.get(fresh, "/ui/api.js", "Accept-Encoding", "gzip")));
         }

@@ -180,15 +180,15 @@ class WebPagesTest {
     @Test
     void noPageNamesAnotherOrigin() {
         var url = Pattern.compile("(?i)(https?:)?//[a-z0-9.-]+\\.[a-z]{2,}|url\\(\\s*['\"]?(https?:|//)");
-        WebAssets.load().forEach((name, asset) -> {
+        for (String name : WebAssets.names()) {
             if (name.equals("openapi.json")) {
-                return; // describes URLs, loads none
+                continue; // describes URLs, loads none
             }
             // SVG's namespace is a name that is never fetched, not an address.
-            String text = new String(asset.plain(), StandardCharsets.UTF_8).replace(SVG_NAMESPACE, "");
+            String text = new String(WebAssets.read(name), StandardCharsets.UTF_8).replace(SVG_NAMESPACE, "");
             var found = url.matcher(text);
             assertFalse(found.find(), name + " names another origin: " + (found.hitEnd() ? "" : found.group()));
-        });
+        }
     }
 
     @ParameterizedTest
