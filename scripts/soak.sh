@@ -29,4 +29,6 @@ fresh_jar
 out=target/soak
 rm -rf "$out" && mkdir -p "$out/classes"
 "$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$jar" scripts/bench/Services.java scripts/bench/Soak.java
+# The gateway runs with the flags scripts/run.sh uses.
+export GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-$DEFAULT_JAVA_OPTS}"
 exec "$JAVA" -cp "$out/classes:$jar" Soak "$jar" "$out" "$seconds"

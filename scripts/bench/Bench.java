@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,8 @@ public final class Bench {
     static final int FRAME_SPACING_MS = 50;
     static final String API_KEY = "bench-key";
     /** The gateway's JVM flags: scripts/bench.sh passes the ones scripts/run.sh uses. */
-    static final String JAVA_OPTS = System.getenv().getOrDefault("GATEWAY_JAVA_OPTS", "-Xmx376m");
+    static final List<String> JAVA_OPTS = Arrays.stream(System.getenv().getOrDefault("GATEWAY_JAVA_OPTS", "-Xmx376m").trim().split("\\s+"))
+            .filter(flag -> !flag.isEmpty()).toList();
     /** Short rounds of one request at a time, taken in turns so that drift hits every column alike. */
     static final int ROUNDS = 5;
     /** Rounds of whole replies at 64 connections, taken in turns likewise: the phase's seconds split among them. */
@@ -128,10 +130,9 @@ public final class Bench {
     /**
      * Whole replies at 64 connections, in {@link #THROUGHPUT_ROUNDS} rounds (after one that is
      * not counted) with the columns taking turns in a rotating order, each column's figures the
-     * medians of its rounds. Measured once per column,
-     * one after another, the three gateways drifted by ±20 µs of CPU per request in one run
-     * (traced, which does the most, came out cheapest), more than the routing and export costs
-     * the phase judges.
+     * medians of its rounds. Measured once per column, one after another, the three gateways
+     * drifted by ±20 µs of CPU per request in one run (traced, which does the most, came out
+     * cheapest), more than the routing and export costs the phase judges.
      */
     private void throughput() throws InterruptedException {
         String phase = "64 connections";
@@ -377,7 +378,7 @@ public final class Bench {
 
     private String header() {
         var text = new StringBuilder(String.format("%s, JDK %s, %d cores, %s, %d s per load phase%n", started,
-                Runtime.version(), Runtime.getRuntime().availableProcessors(), JAVA_OPTS, seconds));
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), String.join(" ", JAVA_OPTS), seconds));
         text.append("""
                 jdk:     the bare JDK stack (HttpServer and HttpClient on virtual threads copying bytes, no logic;
                          in echo mode, HttpServer answering a fixed completion): the floor

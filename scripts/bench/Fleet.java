@@ -135,7 +135,7 @@ final class Fleet implements AutoCloseable {
         Path noEnvFile = folder.resolve("none.env");
         Files.writeString(noEnvFile, "# every setting comes from the environment\n");
         var command = new ArrayList<>(List.of(java()));
-        command.addAll(Arrays.asList(Bench.JAVA_OPTS.trim().split("\\s+")));
+        command.addAll(Bench.JAVA_OPTS);
         command.addAll(List.of("-jar", jar.toString(), "--env-file", noEnvFile.toString()));
         return services.start(name + "-gateway", port, "/readyz", command, environment);
     }

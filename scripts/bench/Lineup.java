@@ -175,7 +175,7 @@ final class Lineup {
     Services.Service bareProxy(String name, Integer mockPort) throws IOException, InterruptedException {
         int port = Services.freePort();
         var command = new ArrayList<>(List.of(java));
-        command.addAll(Arrays.asList(Bench.JAVA_OPTS.trim().split("\\s+")));
+        command.addAll(Bench.JAVA_OPTS);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "BareProxy", Integer.toString(port)));
         if (mockPort != null) {
             command.add("http://127.0.0.1:" + mockPort);
@@ -223,7 +223,7 @@ final class Lineup {
         environment.put("LOG_MAX_FILES", "1");
         var command = new ArrayList<>(List.of(java));
         command.addAll(jvmFlags);
-        command.addAll(Arrays.asList(Bench.JAVA_OPTS.trim().split("\\s+")));
+        command.addAll(Bench.JAVA_OPTS);
         command.addAll(List.of("-jar", gatewayJar.toString(), "--env-file", folder.resolve("none.env").toString()));
         Files.writeString(folder.resolve("none.env"), "# every setting comes from the environment\n");
         // With several backends the first health check decides whether a backend takes

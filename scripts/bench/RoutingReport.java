@@ -70,7 +70,7 @@ final class RoutingReport {
                 + "hot prefix: %d-char document, %d-char questions%n"
                 + "fresh mocks and gateway per phase; figures over the load (warm-up excluded); "
                 + "sessions off (SESSION_TTL_SECONDS=0)%n",
-                LocalDate.now(), Runtime.version(), Runtime.getRuntime().availableProcessors(), Bench.JAVA_OPTS,
+                LocalDate.now(), Runtime.version(), Runtime.getRuntime().availableProcessors(), String.join(" ", Bench.JAVA_OPTS),
                 length.toSeconds(), RoutingBench.SLOTS, RoutingBench.CACHE_TOKENS, RoutingBench.PREFILL_MICROS_PER_TOKEN,
                 RoutingBench.TOKEN_DELAY_MS, RoutingBench.REPLY.split(" ").length, RoutingBench.TURNS,
                 Prompts.SYSTEM_CHARS, Prompts.USER_CHARS, RoutingBench.PAUSE_MS, Prompts.DOCUMENT_CHARS,

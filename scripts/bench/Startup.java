@@ -2,7 +2,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +60,7 @@ final class Startup {
         Files.createDirectories(cache.getParent());
         Files.deleteIfExists(cache);
         var command = new ArrayList<>(List.of("scripts/train.sh", lineup.java(), lineup.jarOf(column).toString(), cache.toString()));
-        command.addAll(Arrays.asList(Bench.JAVA_OPTS.trim().split("\\s+")));
+        command.addAll(Bench.JAVA_OPTS);
         Path log = folder.resolve(column + "-train.out");
         int status = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start().waitFor();
         if (status != 0) {
