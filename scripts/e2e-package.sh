@@ -50,6 +50,7 @@ check "mock bad option: exit 2, one line" bash -c "grep -qx 2 mfrob.code && test
 check "gateway.env read from the working directory" grep -qx 'SHUTDOWN_GRACE_SECONDS=3' print.out
 "${bare[@]}" 'JAVA_OPTS=-XshowSettings:vm -Xmx77m' "$gateway" --version >opts.out 2>&1
 check "JAVA_OPTS reach the JVM"           grep -q 'Max. Heap Size: 77' opts.out
+check "the launcher's default flags are run.sh's" grep -qF -- "opts=\${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}" "$gateway"
 # -Xshare:on makes a JVM that cannot map its class-data archive fail instead of going without.
 check "the class-data archive fits the unpacked runtime and jar" "${bare[@]}" 'JAVA_OPTS=-Xshare:on' "$gateway" --version
 "${bare[@]}" 'JAVA_OPTS=-XX:-UseCompressedOops' "$gateway" --version >misfit.out 2>misfit.err; echo $? >misfit.code
