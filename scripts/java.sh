@@ -50,9 +50,10 @@ export JAVA="$JAVA_HOME/bin/java"
 # The JVM flags the gateway runs with unless JAVA_OPTS gives others (run.sh; bench.sh, ab.sh
 # and soak.sh measure with them; the package's bin/gateway has the same). The heap bounds
 # the streams served at once: an open stream holds about 66 KiB, and 376 MiB serves 5,066
-# at once (MAX_REQUESTS_IN_FLIGHT's one per 76 KiB); 5,000 open streams then peak at about
-# 495 MiB resident, the heap plus some 115 MiB of code, metaspace, G1's tables and stacks.
-# (With 384 MiB they peaked at 512 to 519 MiB in scripts/bench.sh, over its 512.)
+# at once (MAX_REQUESTS_IN_FLIGHT's one per 76 KiB); 5,000 open streams then peak at 492 MiB
+# resident held by a slow mock, 505 to 508 in scripts/bench.sh: the heap plus some 115 to
+# 130 MiB of code, metaspace, G1's tables and stacks. (With 384 MiB, bench.sh's peaked at 512
+# to 519, over its target of 512.)
 # G1, the JVM's default, stays: Serial saved 8 MiB of that but paused up to 0.9 s per full
 # collection with 5,000 streams open, and cost 5% more CPU per request (184 vs 176 µs).
 export DEFAULT_JAVA_OPTS="-Xmx376m"

@@ -17,7 +17,7 @@ public final class InFlightLimit {
     /**
      * Heap budgeted per request in flight when the limit is derived from the heap: what an
      * open stream holds, and 15% more. So {@code scripts/run.sh}'s {@code -Xmx376m} serves
-     * 5,066 at once: 5,000 streams fit, in about 495 MiB resident. At 128 KiB (twice
+     * 5,066 at once: 5,000 streams fit, in 492 to 508 MiB resident. At 128 KiB (twice
      * a stream) it turned 2,000 of them away while a third of the heap stayed unused.
      */
     static final long HEAP_PER_REQUEST = 76 * 1024;
